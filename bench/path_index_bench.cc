@@ -1,0 +1,87 @@
+// Benchmarks PathIndex on a generated 1,000,000-path monorepo.
+//   build/bench/path_index_bench --benchmark_counters_tabular=true
+// Targets (issue #2): build <= 1.5 s, lookups >= 2,000,000/s on one core,
+// memory <= 3x the raw path bytes.
+#include <benchmark/benchmark.h>
+
+#include "core/frame_path.h"
+#include "core/path_index.h"
+#include "synthetic_repo.h"
+
+namespace {
+
+using srclink::PathIndex;
+
+const std::vector<std::string>& Paths() {
+  static const auto* paths = new std::vector<std::string>(srclink::bench::GenerateRepositoryPaths(1000000));
+  return *paths;
+}
+
+const PathIndex& Index() {
+  static const PathIndex* index = [] {
+    PathIndex::Builder b;
+    for (const auto& p : Paths()) b.Add(p);
+    return new PathIndex(b.Build());
+  }();
+  return *index;
+}
+
+void BM_PathIndexBuild(benchmark::State& state) {
+  const auto& paths = Paths();
+  size_t bytes = 0;
+  for (const auto& p : paths) bytes += p.size();
+  for (auto _ : state) {
+    PathIndex::Builder b;
+    b.Reserve(paths.size(), bytes);
+    for (const auto& p : paths) b.Add(p);
+    PathIndex index = b.Build();
+    state.counters["paths"] = static_cast<double>(index.size());
+    state.counters["raw_MB"] = static_cast<double>(index.PathBytes()) / 1e6;
+    state.counters["index_MB"] = static_cast<double>(index.MemoryUsage()) / 1e6;
+    state.counters["mem_ratio"] = static_cast<double>(index.MemoryUsage()) / index.PathBytes();
+  }
+}
+BENCHMARK(BM_PathIndexBuild)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Lookups of pre-split frame components (the index's own cost).
+void BM_PathIndexLookup(benchmark::State& state) {
+  const PathIndex& index = Index();
+  auto frames = srclink::bench::GenerateFrames(Paths(), 100000);
+  std::vector<srclink::FramePath> normalized;
+  std::vector<std::vector<std::string_view>> comps;
+  normalized.reserve(frames.size());
+  for (const auto& f : frames) normalized.push_back(srclink::NormalizeFramePath(f));
+  for (const auto& n : normalized) comps.push_back(n.Components());
+  size_t i = 0, unique = 0;
+  for (auto _ : state) {
+    auto m = index.Lookup(comps[i]);
+    unique += m.count == 1;
+    benchmark::DoNotOptimize(m);
+    if (++i == comps.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["unique_share"] = static_cast<double>(unique) / state.iterations();
+}
+BENCHMARK(BM_PathIndexLookup);
+
+// Normalisation plus lookup: what resolving a raw frame string costs here.
+void BM_NormalizeAndLookup(benchmark::State& state) {
+  const PathIndex& index = Index();
+  auto frames = srclink::bench::GenerateFrames(Paths(), 100000);
+  size_t i = 0;
+  std::vector<std::string_view> comps;
+  for (auto _ : state) {
+    auto fp = srclink::NormalizeFramePath(frames[i]);
+    comps.clear();
+    srclink::SplitComponents(fp.path, &comps);
+    auto m = index.Lookup(comps, fp.windows ? PathIndex::Case::kInsensitive : PathIndex::Case::kSensitive);
+    benchmark::DoNotOptimize(m);
+    if (++i == frames.size()) i = 0;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_NormalizeAndLookup);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,484 @@
+#include "cli/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "cli/frame_input.h"
+#include "cli/host_config.h"
+#include "core/links.h"
+#include "core/repository_url.h"
+#include "core/resolver.h"
+#include "git/checkout.h"
+#include "srclink_version.h"
+
+namespace srclink::cli {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr size_t kResolveBatch = 256;
+constexpr size_t kMaxTrackedPathBytes = 4096;
+
+// Options shared by the commands that build links.
+struct HostOptions {
+  std::string config;
+  std::vector<std::string> hosts;
+
+  void Add(CLI::App& app) {
+    app.add_option("--config", config, "JSON config file declaring hosts (default: $SRCLINK_CONFIG)");
+    app.add_option("--host", hosts, "Declare a self-hosted host's provider, e.g. git.corp.example=gitlab")
+        ->type_name("HOST=PROVIDER");
+  }
+
+  Result<HostRegistry> Build(Streams& io) const {
+    std::string path = config.empty() ? io.env("SRCLINK_CONFIG") : config;
+    return BuildHostRegistry(path, hosts);
+  }
+};
+
+// A command: its name, one line of help, and how to set up and run it.
+struct Command {
+  const char* name;
+  const char* summary;
+  std::function<int(const std::vector<std::string>&, Streams&)> run;
+  std::function<std::unique_ptr<CLI::App>()> usage;  // for `srclink help NAME`
+};
+
+// Parses `args` into `app`. Returns an exit code when the command should
+// stop here (help printed or a usage error said), std::nullopt to go on.
+std::optional<int> Parse(CLI::App& app, const std::vector<std::string>& args, Streams& io) {
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    io.out << app.help();
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    io.err << app.get_name() << ": " << e.what() << "\n"
+           << "Run 'srclink help " << app.get_name().substr(app.get_name().find(' ') + 1) << "' for usage.\n";
+    return 2;
+  }
+  return std::nullopt;
+}
+
+int Fail(Streams& io, const std::string& command, const Status& status, int code = 1) {
+  io.err << "srclink " << command << ": " << status.message() << "\n";
+  return code;
+}
+
+// ------------------------------------------------------------------- url
+
+struct UrlOptions {
+  std::vector<std::string> urls;
+  bool json = false;
+  HostOptions hosts;
+};
+
+std::unique_ptr<CLI::App> UrlApp(UrlOptions* o) {
+  auto app = std::make_unique<CLI::App>(
+      "Parse git remote URLs: print each one's sanitized form (no credentials), canonical id and provider.",
+      "srclink url");
+  app->add_option("URL", o->urls, "Remote URLs, in any form git accepts")->required();
+  app->add_flag("--json", o->json, "One JSON object per URL per line");
+  o->hosts.Add(*app);
+  return app;
+}
+
+int RunUrl(const std::vector<std::string>& args, Streams& io) {
+  UrlOptions o;
+  auto app = UrlApp(&o);
+  if (auto code = Parse(*app, args, io)) return *code;
+  auto hosts = o.hosts.Build(io);
+  if (!hosts.ok()) return Fail(io, "url", hosts.status(), 2);
+  int code = 0;
+  for (size_t i = 0; i < o.urls.size(); ++i) {
+    auto url = RepositoryUrl::Parse(o.urls[i], &*hosts);
+    std::string input = RedactCredentials(o.urls[i]);
+    if (!url.ok()) {
+      code = 1;
+      io.err << "srclink url: " << url.status().message() << "\n";
+      if (o.json) io.out << json{{"input", input}, {"error", url.status().message()}}.dump() << "\n";
+      continue;
+    }
+    if (o.json) {
+      io.out << json{{"input", input},
+                     {"sanitized", url->sanitized},
+                     {"id", url->Id()},
+                     {"provider", std::string(ProviderName(url->provider))},
+                     {"web", url->WebBase()}}
+                    .dump()
+             << "\n";
+    } else {
+      if (i > 0) io.out << "\n";
+      io.out << "sanitized  " << url->sanitized << "\n"
+             << "id         " << url->Id() << "\n"
+             << "provider   " << ProviderName(url->provider) << "\n"
+             << "web        " << url->WebBase() << "\n";
+    }
+  }
+  return code;
+}
+
+// ------------------------------------------------------------------ link
+
+struct LinkOptions {
+  std::string repo, commit, path, line, kind = "file";
+  HostOptions hosts;
+};
+
+std::unique_ptr<CLI::App> LinkApp(LinkOptions* o) {
+  auto app = std::make_unique<CLI::App>("Print the URL of a file, its blame, or a commit on the git host.",
+                                        "srclink link");
+  app->add_option("--repo", o->repo, "Repository URL, in any form git accepts")->required();
+  app->add_option("--commit", o->commit, "Commit SHA")->required();
+  app->add_option("--path", o->path, "Repository path of the file (not needed for --kind commit)");
+  app->add_option("--line", o->line, "A line (42) or a range (10-20)");
+  app->add_option("--kind", o->kind, "file, blame or commit")->check(CLI::IsMember({"file", "blame", "commit"}));
+  o->hosts.Add(*app);
+  return app;
+}
+
+int RunLink(const std::vector<std::string>& args, Streams& io) {
+  LinkOptions o;
+  auto app = LinkApp(&o);
+  if (auto code = Parse(*app, args, io)) return *code;
+  auto hosts = o.hosts.Build(io);
+  if (!hosts.ok()) return Fail(io, "link", hosts.status(), 2);
+  auto repo = RepositoryUrl::Parse(o.repo, &*hosts);
+  if (!repo.ok()) return Fail(io, "link", repo.status().WithContext("--repo"), 2);
+  LineRange lines;
+  if (!o.line.empty()) {
+    auto parsed = LineRange::Parse(o.line);
+    if (!parsed.ok()) return Fail(io, "link", parsed.status().WithContext("--line"), 2);
+    lines = *parsed;
+  }
+  LinkKind kind = o.kind == "blame" ? LinkKind::kBlame : o.kind == "commit" ? LinkKind::kCommit : LinkKind::kFile;
+  if (kind != LinkKind::kCommit && o.path.empty()) {
+    return Fail(io, "link", Status::InvalidArgument("--path is required for --kind " + o.kind), 2);
+  }
+  auto url = MakeLink(*repo, kind, o.commit, o.path, lines, *hosts);
+  if (!url.ok()) return Fail(io, "link", url.status());
+  if (url->empty()) {
+    return Fail(io, "link",
+                Status::NotFound(std::string(ProviderName(repo->provider)) + " has no " + o.kind + " view"));
+  }
+  io.out << *url << "\n";
+  return 0;
+}
+
+// --------------------------------------------------------------- resolve
+
+struct ResolveOptionsCli {
+  std::string repo_dir, files, repository_url, commit, root;
+  std::vector<std::string> maps, frames;
+  bool json = false, no_learn = false;
+  size_t max_candidates = 10;
+  HostOptions hosts;
+};
+
+std::unique_ptr<CLI::App> ResolveApp(ResolveOptionsCli* o) {
+  auto app = std::make_unique<CLI::App>(
+      "Resolve stack frames to the repository files they denote, with links to the git host.\n"
+      "FRAME is path[:line[:column]]; with no FRAME, frames are read from standard input, one per line,\n"
+      "as path[:line] or a JSON object {\"file\": …, \"line\": …, \"module\": …, \"function\": …}.",
+      "srclink resolve");
+  app->add_option("FRAME", o->frames, "Frames to resolve");
+  auto* dir = app->add_option("--repo-dir", o->repo_dir, "A git checkout: resolve against its HEAD (default: .)");
+  auto* files = app->add_option("--files", o->files, "A file listing the tracked paths, one per line");
+  dir->excludes(files);
+  app->add_option("--repository-url", o->repository_url, "Repository URL for links (default: the checkout's remote)");
+  app->add_option("--commit", o->commit, "Commit SHA for links (default: the checkout's HEAD)");
+  app->add_option("--root", o->root, "Where the service lives in the repository (service_root_path)");
+  app->add_option("--map", o->maps, "Code mapping from the stack's root to a repository directory")
+      ->type_name("STACK=SOURCE");
+  app->add_option("--max-candidates", o->max_candidates, "Candidates listed for an ambiguous frame")
+      ->check(CLI::Range(1, 1000));
+  app->add_flag("--no-learn", o->no_learn, "Do not learn mappings from unambiguous frames");
+  app->add_flag("--json", o->json, "One JSON object per frame per line (JSON Lines), in input order");
+  o->hosts.Add(*app);
+  return app;
+}
+
+// The tracked paths, the commit and the repository that frames resolve against.
+struct Target {
+  PathIndex index;
+  std::string commit;
+  std::optional<RepositoryUrl> repo;
+  std::string source;  // "checkout /x at abc123" for the header line
+};
+
+Status LoadTarget(const ResolveOptionsCli& o, const HostRegistry& hosts, Streams& io, Target* t) {
+  PathIndex::Builder builder;
+  if (!o.files.empty()) {
+    std::ifstream in(o.files, std::ios::binary);
+    if (!in) return Status::IoError("cannot read " + o.files + ": check the --files path");
+    std::string line;
+    size_t n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.size() > kMaxTrackedPathBytes) {
+        return Status::InvalidArgument(o.files + ":" + std::to_string(n) + ": a path longer than 4096 bytes");
+      }
+      if (!line.empty()) builder.Add(line);
+    }
+    t->source = o.files;
+  } else {
+    std::string dir = o.repo_dir.empty() ? "." : o.repo_dir;
+    auto checkout = OpenRealCheckout(dir);
+    if (!checkout.ok()) return checkout.status();
+    auto head = (*checkout)->HeadCommit();
+    if (!head.ok()) return head.status();
+    t->commit = *head;
+    Status st = (*checkout)->ListTrackedFiles(*head, [&](const TrackedFile& f) {
+      builder.Add(f.path);
+      return Status::Ok();
+    });
+    if (!st.ok()) return st;
+    t->source = (*checkout)->TopLevel() + " at " + t->commit.substr(0, 12);
+    if (o.repository_url.empty()) {
+      auto remotes = (*checkout)->Remotes();
+      if (remotes.ok() && !remotes->empty()) {
+        auto url = RepositoryUrl::Parse(remotes->front().url, &hosts);
+        if (url.ok()) {
+          t->repo = *url;
+        } else if (!o.json) {
+          io.err << "srclink resolve: remote " << remotes->front().name << ": " << url.status().message()
+                 << "; no links\n";
+        }
+      }
+    }
+  }
+  if (!o.repository_url.empty()) {
+    auto url = RepositoryUrl::Parse(o.repository_url, &hosts);
+    if (!url.ok()) return url.status().WithContext("--repository-url");
+    t->repo = *url;
+  }
+  if (!o.commit.empty()) t->commit = o.commit;
+  t->index = builder.Build();
+  return Status::Ok();
+}
+
+json ResolutionJson(const std::string& input, const Frame& frame, const Resolution& r, const Target& t,
+                    const HostRegistry& hosts) {
+  json j = {{"frame", RedactCredentials(input)}, {"status", std::string(ResolutionStatusName(r.status))}};
+  if (frame.line > 0) j["line"] = frame.line;
+  if (r.status == ResolutionStatus::kResolved) j["path"] = r.path;
+  if (r.status == ResolutionStatus::kAmbiguous) {
+    j["candidates"] = r.candidates;
+    j["candidate_count"] = r.candidate_count;
+  }
+  j["user_code"] = r.user_code;
+  j["rule"] = r.rule;
+  j["explanation"] = r.explanation;
+  if (r.origin.kind != OriginKind::kUser) {
+    json origin = {{"kind", std::string(OriginKindName(r.origin.kind))}};
+    if (!r.origin.ecosystem.empty()) origin["ecosystem"] = r.origin.ecosystem;
+    if (!r.origin.package.empty()) origin["package"] = r.origin.package;
+    if (!r.origin.version.empty()) origin["version"] = r.origin.version;
+    j["origin"] = origin;
+  }
+  if (r.status == ResolutionStatus::kResolved && t.repo && !t.commit.empty()) {
+    auto links = MakeLinks(*t.repo, t.commit, r.path, LineRange{frame.line, 0}, hosts);
+    if (links.ok()) {
+      json l = {{"file", links->file}};
+      if (!links->blame.empty()) l["blame"] = links->blame;
+      l["commit"] = links->commit;
+      j["links"] = l;
+    }
+  }
+  return j;
+}
+
+void PrintHuman(const std::string& input, const Frame& frame, const Resolution& r, const Target& t,
+                const HostRegistry& hosts, std::ostream& out) {
+  out << RedactCredentials(input) << "\n";
+  out << "  " << ResolutionStatusName(r.status);
+  if (r.status == ResolutionStatus::kResolved) out << "  " << r.path << (frame.line > 0 ? ":" + std::to_string(frame.line) : "");
+  out << "  [" << r.rule << (r.user_code ? ", user code" : "") << "]\n";
+  out << "  " << r.explanation << "\n";
+  if (r.status == ResolutionStatus::kAmbiguous) {
+    for (const auto& c : r.candidates) out << "    " << c << "\n";
+    if (r.candidate_count > r.candidates.size()) {
+      out << "    … and " << (r.candidate_count - r.candidates.size()) << " more\n";
+    }
+  }
+  if (r.status == ResolutionStatus::kResolved && t.repo && !t.commit.empty()) {
+    auto links = MakeLinks(*t.repo, t.commit, r.path, LineRange{frame.line, 0}, hosts);
+    if (links.ok()) {
+      out << "  file    " << links->file << "\n";
+      if (!links->blame.empty()) out << "  blame   " << links->blame << "\n";
+      out << "  commit  " << links->commit << "\n";
+    } else {
+      out << "  no links: " << links.status().message() << "\n";
+    }
+  }
+}
+
+int RunResolve(const std::vector<std::string>& args, Streams& io) {
+  ResolveOptionsCli o;
+  auto app = ResolveApp(&o);
+  if (auto code = Parse(*app, args, io)) return *code;
+  auto hosts = o.hosts.Build(io);
+  if (!hosts.ok()) return Fail(io, "resolve", hosts.status(), 2);
+  ResolveOptions ro;
+  for (const std::string& spec : o.maps) {
+    auto m = CodeMapping::Parse(spec);
+    if (!m.ok()) return Fail(io, "resolve", m.status().WithContext("--map"), 2);
+    ro.mappings.push_back(*m);
+  }
+  Target target;
+  if (Status st = LoadTarget(o, *hosts, io, &target); !st.ok()) return Fail(io, "resolve", st);
+  ro.root_path = o.root;
+  ro.learn = !o.no_learn;
+  ro.max_candidates = o.max_candidates;
+  if (target.repo) ro.repository_id = target.repo->Id();
+  Resolver resolver(target.index, ro);
+  if (!o.json) {
+    io.err << "Resolving against " << target.index.size() << " tracked files of " << target.source;
+    if (target.repo) io.err << " (" << target.repo->Id() << ")";
+    io.err << "\n";
+  }
+
+  int code = 0;
+  std::vector<std::string> inputs;
+  std::vector<Frame> frames;
+  std::vector<std::optional<Status>> errors;
+  auto flush = [&] {
+    std::vector<Frame> ok;
+    for (size_t i = 0; i < frames.size(); ++i) {
+      if (!errors[i]) ok.push_back(frames[i]);
+    }
+    std::vector<Resolution> results = resolver.ResolveBatch(ok);
+    size_t next = 0;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      if (errors[i]) {
+        if (o.json) {
+          io.out << json{{"frame", RedactCredentials(inputs[i])}, {"status", "error"}, {"error", errors[i]->message()}}.dump()
+                 << "\n";
+        }
+        continue;
+      }
+      const Resolution& r = results[next++];
+      if (o.json) {
+        io.out << ResolutionJson(inputs[i], frames[i], r, target, *hosts).dump() << "\n";
+      } else {
+        PrintHuman(inputs[i], frames[i], r, target, *hosts, io.out);
+      }
+    }
+    io.out.flush();
+    inputs.clear();
+    frames.clear();
+    errors.clear();
+  };
+  auto add = [&](std::string input, const std::string& where) {
+    auto frame = ParseFrameLine(input);
+    if (frame.ok()) {
+      frames.push_back(*frame);
+      errors.emplace_back(std::nullopt);
+    } else {
+      io.err << "srclink resolve: " << where << ": " << frame.status().message() << "\n";
+      code = 1;
+      frames.emplace_back();
+      errors.emplace_back(frame.status());
+    }
+    if (input.size() > 256) input = input.substr(0, 256) + "…";
+    inputs.push_back(std::move(input));
+    if (inputs.size() >= kResolveBatch) flush();
+  };
+  if (!o.frames.empty()) {
+    for (size_t i = 0; i < o.frames.size(); ++i) add(o.frames[i], "argument " + std::to_string(i + 1));
+  } else {
+    std::string line;
+    size_t n = 0;
+    while (std::getline(io.in, line)) {
+      ++n;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines separate nothing
+      add(std::move(line), "stdin:" + std::to_string(n));
+      line.clear();
+    }
+  }
+  flush();
+  return code;
+}
+
+// ----------------------------------------------------------------- table
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"url", "Parse git remote URLs: sanitized form, canonical id, provider", RunUrl,
+       [] {
+         static UrlOptions o;
+         return UrlApp(&o);
+       }},
+      {"link", "Print the URL of a file, blame or commit on the git host", RunLink,
+       [] {
+         static LinkOptions o;
+         return LinkApp(&o);
+       }},
+      {"resolve", "Resolve stack frames to repository files, with links", RunResolve,
+       [] {
+         static ResolveOptionsCli o;
+         return ResolveApp(&o);
+       }},
+  };
+  return *commands;
+}
+
+void PrintUsage(std::ostream& out) {
+  out << "srclink " << SRCLINK_VERSION << ": links telemetry's stack frames to the exact line of the exact commit.\n\n"
+      << "Usage: srclink COMMAND [OPTIONS]\n\nCommands:\n";
+  for (const Command& c : Commands()) {
+    out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";
+  }
+  out << "  help      Show help for a command: srclink help COMMAND\n"
+      << "  version   Print the version\n";
+}
+
+}  // namespace
+
+int Run(const std::vector<std::string>& args, Streams& io) {
+  if (args.empty()) {
+    PrintUsage(io.err);
+    return 2;
+  }
+  const std::string& name = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (name == "--version" || name == "version" || name == "-V") {
+    io.out << "srclink " << SRCLINK_VERSION << "\n";
+    return 0;
+  }
+  if (name == "help" || name == "--help" || name == "-h") {
+    if (rest.empty()) {
+      PrintUsage(io.out);
+      return 0;
+    }
+    for (const Command& c : Commands()) {
+      if (rest[0] == c.name) {
+        io.out << c.usage()->help();
+        return 0;
+      }
+    }
+    if (rest[0] == "version" || rest[0] == "help") {
+      PrintUsage(io.out);
+      return 0;
+    }
+    io.err << "srclink help: unknown command \"" << rest[0] << "\"\n";
+    PrintUsage(io.err);
+    return 2;
+  }
+  for (const Command& c : Commands()) {
+    if (name == c.name) return c.run(rest, io);
+  }
+  io.err << "srclink: unknown command \"" << name << "\"\n";
+  PrintUsage(io.err);
+  return 2;
+}
+
+}  // namespace srclink::cli

@@ -1,0 +1,84 @@
+// Checkout: what srclink reads from a git working copy — HEAD's commit, the
+// remotes, and the files tracked at a commit (what `git ls-files` lists there).
+//
+// RealCheckout reads through libgit2 and never shells out to git.
+// FakeCheckout holds the same facts in memory, for tests of code above.
+// Remote URLs are returned as configured and may hold credentials: callers
+// pass them through RepositoryUrl::Parse before printing or sending them.
+// A Checkout is used from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace srclink {
+
+struct Remote {
+  std::string name;  // "origin"
+  std::string url;   // as configured; may hold credentials
+};
+
+// One entry of a commit's tree, as `git ls-tree -r` shows it.
+struct TrackedFile {
+  std::string_view path;     // repository path, '/'-separated; valid during the visit only
+  std::string_view blob_id;  // 40 hex digits; for a submodule, the commit it pins
+  uint32_t mode = 0;         // 0100644, 0100755, 0120000 (symlink), 0160000 (submodule)
+};
+
+class Checkout {
+ public:
+  virtual ~Checkout() = default;
+
+  // The working copy's top-level directory.
+  virtual std::string TopLevel() const = 0;
+
+  // HEAD's commit as 40 hex digits. Fails on an empty repository ("HEAD has
+  // no commit yet: commit something first").
+  virtual Result<std::string> HeadCommit() = 0;
+
+  // Resolves a revision ("HEAD", "main", "v1.2", a short SHA) to a commit.
+  virtual Result<std::string> ResolveCommit(std::string_view revision) = 0;
+
+  // Remotes, "origin" first, then the others in name order.
+  virtual Result<std::vector<Remote>> Remotes() = 0;
+
+  // Calls visit for every file tracked at `commit` (a full SHA), in path
+  // order. Stops early and returns what visit returns when it is not ok.
+  virtual Status ListTrackedFiles(std::string_view commit,
+                                  const std::function<Status(const TrackedFile&)>& visit) = 0;
+};
+
+// Opens the working copy that contains `directory` (searching upwards, like
+// git). Errors say which directory and what libgit2 reported.
+Result<std::unique_ptr<Checkout>> OpenRealCheckout(const std::string& directory);
+
+// An in-memory checkout for tests.
+class FakeCheckout : public Checkout {
+ public:
+  struct Commit {
+    std::string sha;
+    std::vector<std::pair<std::string, std::string>> files;  // path, blob id
+  };
+
+  FakeCheckout(std::string top_level, std::vector<Commit> commits, std::vector<Remote> remotes);
+
+  std::string TopLevel() const override { return top_level_; }
+  Result<std::string> HeadCommit() override;  // the last commit given
+  Result<std::string> ResolveCommit(std::string_view revision) override;
+  Result<std::vector<Remote>> Remotes() override;
+  Status ListTrackedFiles(std::string_view commit,
+                          const std::function<Status(const TrackedFile&)>& visit) override;
+
+ private:
+  std::string top_level_;
+  std::vector<Commit> commits_;
+  std::vector<Remote> remotes_;
+};
+
+}  // namespace srclink
