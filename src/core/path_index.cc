@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <queue>
 #include <unordered_map>
 
 namespace srclink {
@@ -653,23 +655,38 @@ size_t PathIndex::Candidates(const Match& match, size_t limit, std::vector<PathI
     if (limit > 0) out->push_back(match.unique);
     return 1;
   }
-  std::vector<uint32_t> stack;
-  stack.push_back(match.node);
-  for (uint32_t n : match.more_nodes) stack.push_back(n);
-  while (!stack.empty()) {
-    uint32_t node = stack.back();
-    stack.pop_back();
-    const Impl::Node& n = m.nodes[node];
-    if (n.count == 1) {
-      if (out->size() < limit) out->push_back(n.first);
-      continue;
-    }
-    if (n.terminal != kNone && out->size() < limit) out->push_back(n.terminal);
-    if (out->size() >= limit) break;
-    for (uint32_t c = n.child; c != kNone; c = m.nodes[c].sibling) stack.push_back(c);
-  }
   size_t total = m.nodes[match.node].count;
   for (uint32_t n : match.more_nodes) total += m.nodes[n].count;
+  // Best-first by smallest path id: a node's `first` is the smallest id below
+  // it (ids grow in insertion order and `first` is the path that made the
+  // node), so popping the smallest yields ids in increasing order and stops
+  // after `limit` without walking the rest of a large subtree.
+  struct Entry {
+    uint32_t id;    // smallest path id below (or the path itself)
+    uint32_t node;  // kNone: `id` is a path to output
+    bool operator>(const Entry& o) const { return id > o.id; }
+  };
+  std::priority_queue<Entry, std::vector<Entry>, std::greater<Entry>> queue;
+  queue.push({m.nodes[match.node].first, match.node});
+  for (uint32_t n : match.more_nodes) queue.push({m.nodes[n].first, n});
+  size_t emitted = 0;
+  while (!queue.empty() && emitted < limit) {
+    Entry e = queue.top();
+    queue.pop();
+    if (e.node == kNone) {
+      out->push_back(e.id);
+      ++emitted;
+      continue;
+    }
+    const Impl::Node& n = m.nodes[e.node];
+    if (n.count == 1) {
+      out->push_back(n.first);
+      ++emitted;
+      continue;
+    }
+    if (n.terminal != kNone) queue.push({n.terminal, kNone});
+    for (uint32_t c = n.child; c != kNone; c = m.nodes[c].sibling) queue.push({m.nodes[c].first, c});
+  }
   return total;
 }
 

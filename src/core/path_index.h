@@ -83,7 +83,9 @@ class PathIndex {
   // The id of exactly `path`, or kNoPath.
   PathId Find(std::string_view path, Case mode = Case::kSensitive) const;
 
-  // Up to `limit` paths of a match, in index order; returns the total count.
+  // The `limit` earliest-added paths of a match, in the order they were
+  // added (alphabetical when added sorted, as git lists them); returns the
+  // total count. Costs O(limit × branching), not O(count).
   size_t Candidates(const Match& match, size_t limit, std::vector<PathId>* out) const;
 
   // Heap bytes held by the index, and the raw bytes of its paths.

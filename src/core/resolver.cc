@@ -588,16 +588,12 @@ bool Resolver::Disambiguate(const Prepared& p, const PathIndex::Match& match,
 
 void Resolver::Ambiguous(const PathIndex::Match& match, std::span<const std::string_view> comps,
                          Resolution* out) const {
-  // List the first candidates in path order, whatever order the index keeps.
-  constexpr size_t kMaxSorted = 4096;
+  // The first candidates in the order the paths were added: alphabetical
+  // for git's file lists, which come sorted.
   std::vector<PathId> ids;
-  out->candidate_count =
-      index_.Candidates(match, std::max(options_.max_candidates, kMaxSorted), &ids);
+  out->candidate_count = index_.Candidates(match, options_.max_candidates, &ids);
   for (PathId id : ids) out->candidates.emplace_back(index_.path(id));
   std::sort(out->candidates.begin(), out->candidates.end());
-  if (out->candidates.size() > options_.max_candidates) {
-    out->candidates.resize(options_.max_candidates);
-  }
   out->status = ResolutionStatus::kAmbiguous;
   out->rule = "ambiguous";
   std::string tail = JoinComponents(comps.subspan(comps.size() - match.matched));

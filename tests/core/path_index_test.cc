@@ -151,7 +151,14 @@ TEST(PathIndexTest, CandidatesRespectLimit) {
   auto m = index.Lookup(comps);
   std::vector<PathId> ids;
   EXPECT_EQ(index.Candidates(m, 5, &ids), 50u);
-  EXPECT_EQ(ids.size(), 5u);
+  // The earliest-added, in order: alphabetical for git's sorted lists.
+  EXPECT_EQ(ids, (std::vector<PathId>{0, 1, 2, 3, 4}));
+  // Deeper and shallower candidates interleave by when they were added.
+  PathIndex mixed = BuildIndex({"a/b/c/index.js", "index.js", "z/index.js", "b/index.js"});
+  auto m2 = mixed.Lookup(comps);
+  ids.clear();
+  EXPECT_EQ(mixed.Candidates(m2, 3, &ids), 4u);
+  EXPECT_EQ(ids, (std::vector<PathId>{0, 1, 2}));
 }
 
 // Reference: longest common suffix on whole components, by brute force.

@@ -568,8 +568,10 @@ TEST(ResolverTest, MaxCandidatesKeepsTheCount) {
   ResolveOptions o = Opts();
   o.max_candidates = 2;
   RunTable(o, {
+                  // The earliest-added candidates (git lists paths sorted, so
+                  // there they are the alphabetically first; this table is not).
                   {F("/home/runner/work/shop/shop/Makefile"),
-                   "ambiguous 5 [Makefile services/api/Makefile] rule=ambiguous user"},
+                   "ambiguous 5 [Makefile tools/Makefile] rule=ambiguous user"},
                   {F("/srv/src/index.js"),
                    "ambiguous 2 [packages/ui/src/index.js services/web/src/index.js] "
                    "rule=ambiguous user"},
