@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "cli/commands.h"
 #include "cli/frame_input.h"
 #include "cli/host_config.h"
 #include "core/links.h"
@@ -17,40 +18,17 @@
 
 namespace srclink::cli {
 
-namespace {
+void HostOptions::Add(CLI::App& app) {
+  app.add_option("--config", config, "JSON config file declaring hosts (default: $SRCLINK_CONFIG)");
+  app.add_option("--host", hosts, "Declare a self-hosted host's provider, e.g. git.corp.example=gitlab")
+      ->type_name("HOST=PROVIDER");
+}
 
-using json = nlohmann::ordered_json;
+Result<HostRegistry> HostOptions::Build(Streams& io) const {
+  std::string path = config.empty() ? io.env("SRCLINK_CONFIG") : config;
+  return BuildHostRegistry(path, hosts);
+}
 
-constexpr size_t kResolveBatch = 256;
-constexpr size_t kMaxTrackedPathBytes = 4096;
-
-// Options shared by the commands that build links.
-struct HostOptions {
-  std::string config;
-  std::vector<std::string> hosts;
-
-  void Add(CLI::App& app) {
-    app.add_option("--config", config, "JSON config file declaring hosts (default: $SRCLINK_CONFIG)");
-    app.add_option("--host", hosts, "Declare a self-hosted host's provider, e.g. git.corp.example=gitlab")
-        ->type_name("HOST=PROVIDER");
-  }
-
-  Result<HostRegistry> Build(Streams& io) const {
-    std::string path = config.empty() ? io.env("SRCLINK_CONFIG") : config;
-    return BuildHostRegistry(path, hosts);
-  }
-};
-
-// A command: its name, one line of help, and how to set up and run it.
-struct Command {
-  const char* name;
-  const char* summary;
-  std::function<int(const std::vector<std::string>&, Streams&)> run;
-  std::function<std::unique_ptr<CLI::App>()> usage;  // for `srclink help NAME`
-};
-
-// Parses `args` into `app`. Returns an exit code when the command should
-// stop here (help printed or a usage error said), std::nullopt to go on.
 std::optional<int> Parse(CLI::App& app, const std::vector<std::string>& args, Streams& io) {
   std::vector<std::string> reversed(args.rbegin(), args.rend());
   try {
@@ -66,10 +44,25 @@ std::optional<int> Parse(CLI::App& app, const std::vector<std::string>& args, St
   return std::nullopt;
 }
 
-int Fail(Streams& io, const std::string& command, const Status& status, int code = 1) {
+int Fail(Streams& io, const std::string& command, const Status& status, int code) {
   io.err << "srclink " << command << ": " << status.message() << "\n";
   return code;
 }
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+constexpr size_t kResolveBatch = 256;
+constexpr size_t kMaxTrackedPathBytes = 4096;
+
+// A command: its name, one line of help, and how to set up and run it.
+struct Command {
+  const char* name;
+  const char* summary;
+  std::function<int(const std::vector<std::string>&, Streams&)> run;
+  std::function<std::string()> help;  // for `srclink help NAME`
+};
 
 // ------------------------------------------------------------------- url
 
@@ -412,20 +405,23 @@ int RunResolve(const std::vector<std::string>& args, Streams& io) {
 
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
+      {"serve", "Run the srclink server (SQLite by default, PostgreSQL with --database)", RunServe, ServeHelp},
+      {"upload", "Upload a commit's tracked files and contents from a git checkout", RunUpload, UploadHelp},
+      {"keys", "Create, list and delete the server's API keys", RunKeys, KeysHelp},
       {"url", "Parse git remote URLs: sanitized form, canonical id, provider", RunUrl,
        [] {
-         static UrlOptions o;
-         return UrlApp(&o);
+         UrlOptions o;
+         return UrlApp(&o)->help();
        }},
       {"link", "Print the URL of a file, blame or commit on the git host", RunLink,
        [] {
-         static LinkOptions o;
-         return LinkApp(&o);
+         LinkOptions o;
+         return LinkApp(&o)->help();
        }},
       {"resolve", "Resolve stack frames to repository files, with links", RunResolve,
        [] {
-         static ResolveOptionsCli o;
-         return ResolveApp(&o);
+         ResolveOptionsCli o;
+         return ResolveApp(&o)->help();
        }},
   };
   return *commands;
@@ -461,7 +457,7 @@ int Run(const std::vector<std::string>& args, Streams& io) {
     }
     for (const Command& c : Commands()) {
       if (rest[0] == c.name) {
-        io.out << c.usage()->help();
+        io.out << c.help();
         return 0;
       }
     }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,12 @@ using TreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, git_tree_free>>;
 using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
 using ConfigIteratorPtr =
     std::unique_ptr<git_config_iterator, GitDeleter<git_config_iterator, git_config_iterator_free>>;
+using OdbPtr = std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>>;
+using OdbObjectPtr =
+    std::unique_ptr<git_odb_object, GitDeleter<git_odb_object, git_odb_object_free>>;
+using RevwalkPtr = std::unique_ptr<git_revwalk, GitDeleter<git_revwalk, git_revwalk_free>>;
+using StatusListPtr =
+    std::unique_ptr<git_status_list, GitDeleter<git_status_list, git_status_list_free>>;
 
 // ---------------------------------------------------------------------------
 // Helpers.
@@ -81,6 +88,10 @@ std::string ToLowerAscii(std::string_view s) {
 
 bool IsFullSha(std::string_view s) { return s.size() == kShaLength && IsHex(s); }
 
+Status NotABlobId(std::string_view blob_id) {
+  return Status::InvalidArgument(Quote(blob_id) + " is not a blob id (40 hex digits)");
+}
+
 Status NotAFullSha(std::string_view commit) {
   return Status::InvalidArgument(Quote(commit) +
                                  " is not a full commit id (40 hex digits): resolve the revision "
@@ -111,14 +122,219 @@ class RealCheckout final : public Checkout {
   Result<std::vector<Remote>> Remotes() override;
   Status ListTrackedFiles(std::string_view commit,
                           const std::function<Status(const TrackedFile&)>& visit) override;
+  Result<std::string> ReadBlob(std::string_view blob_id) override;
+  Result<uint64_t> BlobSize(std::string_view blob_id) override;
+  Result<std::vector<std::string>> Parents(std::string_view commit) override;
+  Result<std::vector<std::string>> CommitsSince(std::string_view base) override;
+  Result<std::vector<std::string>> LastCommits(size_t count) override;
+  bool IsShallow() override { return git_repository_is_shallow(repo_.get()) == 1; }
+  Result<bool> HasUncommittedChanges() override;
 
  private:
   // Where errors say the repository is.
   std::string Where() const { return Quote(top_level_); }
 
+  // The object database, opened on first use.
+  Result<git_odb*> Odb();
+  // Looks up the commit `sha` (a full SHA).
+  Result<CommitPtr> LookupCommit(std::string_view sha);
+
   RepositoryPtr repo_;
   std::string top_level_;
+  OdbPtr odb_;
 };
+
+Result<git_odb*> RealCheckout::Odb() {
+  if (odb_ == nullptr) {
+    git_odb* raw = nullptr;
+    const int rc = git_repository_odb(&raw, repo_.get());
+    if (rc < 0) {
+      return GitErrorStatus(rc, "cannot open the object database of " + Where(),
+                            "check the repository with `git fsck`");
+    }
+    odb_.reset(raw);
+  }
+  return odb_.get();
+}
+
+Result<CommitPtr> RealCheckout::LookupCommit(std::string_view commit) {
+  if (!IsFullSha(commit)) return NotAFullSha(commit);
+  git_oid oid;
+  int rc = git_oid_fromstrn(&oid, commit.data(), commit.size());
+  if (rc < 0) return NotAFullSha(commit);
+  git_commit* raw_commit = nullptr;
+  rc = git_commit_lookup(&raw_commit, repo_.get(), &oid);
+  CommitPtr commit_object(raw_commit);
+  const std::string sha = ToLowerAscii(commit);
+  if (rc == GIT_ENOTFOUND) {
+    return GitErrorStatus(rc, "commit " + sha + " is not in the repository at " + Where(),
+                          "fetch it (`git fetch`) or pass a commit of this repository");
+  }
+  if (rc < 0) {
+    return GitErrorStatus(rc, "cannot read commit " + sha + " in " + Where(),
+                          "check the repository with `git fsck`");
+  }
+  return commit_object;
+}
+
+Result<std::string> RealCheckout::ReadBlob(std::string_view blob_id) {
+  git_oid oid;
+  if (!IsFullSha(blob_id) || git_oid_fromstrn(&oid, blob_id.data(), blob_id.size()) < 0) {
+    return NotABlobId(blob_id);
+  }
+  Result<git_odb*> odb = Odb();
+  if (!odb.ok()) return odb.status();
+  git_odb_object* raw = nullptr;
+  const int rc = git_odb_read(&raw, *odb, &oid);
+  OdbObjectPtr object(raw);
+  const std::string id = ToLowerAscii(blob_id);
+  if (rc < 0) {
+    return GitErrorStatus(rc, "cannot read blob " + id + " in " + Where(),
+                          rc == GIT_ENOTFOUND
+                              ? "the repository lacks it: fetch the commit's objects (`git fetch`)"
+                              : "check the repository with `git fsck`");
+  }
+  if (git_odb_object_type(object.get()) != GIT_OBJECT_BLOB) {
+    return Status::InvalidArgument("object " + id + " in " + Where() + " is a " +
+                                   git_object_type2string(git_odb_object_type(object.get())) +
+                                   ", not a blob");
+  }
+  return std::string(static_cast<const char*>(git_odb_object_data(object.get())),
+                     git_odb_object_size(object.get()));
+}
+
+Result<uint64_t> RealCheckout::BlobSize(std::string_view blob_id) {
+  git_oid oid;
+  if (!IsFullSha(blob_id) || git_oid_fromstrn(&oid, blob_id.data(), blob_id.size()) < 0) {
+    return NotABlobId(blob_id);
+  }
+  Result<git_odb*> odb = Odb();
+  if (!odb.ok()) return odb.status();
+  size_t size = 0;
+  git_object_t type = GIT_OBJECT_INVALID;
+  const int rc = git_odb_read_header(&size, &type, *odb, &oid);
+  if (rc < 0) {
+    return GitErrorStatus(rc, "cannot read blob " + ToLowerAscii(blob_id) + " in " + Where(),
+                          rc == GIT_ENOTFOUND
+                              ? "the repository lacks it: fetch the commit's objects (`git fetch`)"
+                              : "check the repository with `git fsck`");
+  }
+  return static_cast<uint64_t>(size);
+}
+
+Result<std::vector<std::string>> RealCheckout::Parents(std::string_view commit) {
+  Result<CommitPtr> object = LookupCommit(commit);
+  if (!object.ok()) return object.status();
+  const unsigned int count = git_commit_parentcount(object->get());
+  std::vector<std::string> parents;
+  parents.reserve(count);
+  for (unsigned int i = 0; i < count; ++i) {
+    parents.push_back(OidToString(git_commit_parent_id(object->get(), i)));
+  }
+  return parents;
+}
+
+Result<std::vector<std::string>> RealCheckout::LastCommits(size_t count) {
+  std::vector<std::string> commits;
+  if (count == 0) return commits;
+  Result<std::string> head = HeadCommit();
+  if (!head.ok()) return head.status();
+  Result<git_odb*> odb = Odb();
+  if (!odb.ok()) return odb.status();
+  std::string sha = *head;
+  while (commits.size() < count) {
+    Result<CommitPtr> object = LookupCommit(sha);
+    if (!object.ok()) return object.status();
+    commits.push_back(sha);
+    if (git_commit_parentcount(object->get()) == 0) break;
+    const git_oid* parent = git_commit_parent_id(object->get(), 0);
+    if (git_odb_exists(*odb, parent) != 1) break;  // a shallow clone's boundary
+    sha = OidToString(parent);
+  }
+  std::reverse(commits.begin(), commits.end());
+  return commits;
+}
+
+Result<std::vector<std::string>> RealCheckout::CommitsSince(std::string_view base) {
+  Result<std::string> head = HeadCommit();
+  if (!head.ok()) return head.status();
+  Result<std::string> base_sha = ResolveCommit(base);
+  if (!base_sha.ok()) return base_sha.status();
+  Result<git_odb*> odb = Odb();
+  if (!odb.ok()) return odb.status();
+
+  // A walk of our own rather than git_revwalk: libgit2 1.5 does not honour
+  // .git/shallow and fails on the absent parents of a shallow clone.
+  // 1. Mark everything reachable from base (what the server has, or may).
+  // 2. Collect what HEAD reaches without crossing a marked commit.
+  // 3. Order parents before children (depth-first post-order from HEAD).
+  const std::string what = "cannot list the commits since " + Quote(base) + " in " + Where();
+  std::unordered_set<std::string> hidden;
+  {
+    std::vector<std::string> stack{*base_sha};
+    while (!stack.empty()) {
+      std::string sha = std::move(stack.back());
+      stack.pop_back();
+      if (!hidden.insert(sha).second) continue;
+      Result<CommitPtr> object = LookupCommit(sha);
+      if (!object.ok()) return object.status().WithContext(what);
+      for (unsigned int i = 0; i < git_commit_parentcount(object->get()); ++i) {
+        const git_oid* parent = git_commit_parent_id(object->get(), i);
+        if (git_odb_exists(*odb, parent) != 1) continue;
+        std::string parent_sha = OidToString(parent);
+        if (!hidden.contains(parent_sha)) stack.push_back(std::move(parent_sha));
+      }
+    }
+  }
+  std::vector<std::string> order;
+  std::unordered_set<std::string> seen;
+  struct Item {
+    std::string sha;
+    std::vector<std::string> parents;  // still to visit, last first
+  };
+  std::vector<Item> stack;
+  auto push = [&](const std::string& sha) -> Status {
+    if (hidden.contains(sha) || !seen.insert(sha).second) return Status::Ok();
+    Result<CommitPtr> object = LookupCommit(sha);
+    if (!object.ok()) return object.status().WithContext(what);
+    Item item{sha, {}};
+    const unsigned int count = git_commit_parentcount(object->get());
+    for (unsigned int i = count; i-- > 0;) {
+      const git_oid* parent = git_commit_parent_id(object->get(), i);
+      if (git_odb_exists(*odb, parent) == 1) item.parents.push_back(OidToString(parent));
+    }
+    stack.push_back(std::move(item));
+    return Status::Ok();
+  };
+  if (Status st = push(*head); !st.ok()) return st;
+  while (!stack.empty()) {
+    Item& top = stack.back();
+    if (top.parents.empty()) {
+      order.push_back(std::move(top.sha));
+      stack.pop_back();
+      continue;
+    }
+    std::string parent = std::move(top.parents.back());
+    top.parents.pop_back();
+    if (Status st = push(parent); !st.ok()) return st;  // `top` may dangle from here
+  }
+  return order;
+}
+
+Result<bool> RealCheckout::HasUncommittedChanges() {
+  git_status_options options;
+  git_status_options_init(&options, GIT_STATUS_OPTIONS_VERSION);
+  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  options.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES | GIT_STATUS_OPT_NO_REFRESH;
+  git_status_list* raw = nullptr;
+  const int rc = git_status_list_new(&raw, repo_.get(), &options);
+  StatusListPtr list(raw);
+  if (rc < 0) {
+    return GitErrorStatus(rc, "cannot compare the working tree of " + Where() + " with HEAD",
+                          "check it with `git status`");
+  }
+  return git_status_list_entrycount(list.get()) > 0;
+}
 
 Result<std::string> RealCheckout::HeadCommit() {
   git_reference* raw_head = nullptr;
@@ -277,25 +493,11 @@ Result<std::vector<Remote>> RealCheckout::Remotes() {
 
 Status RealCheckout::ListTrackedFiles(std::string_view commit,
                                       const std::function<Status(const TrackedFile&)>& visit) {
-  if (!IsFullSha(commit)) return NotAFullSha(commit);
-  git_oid oid;
-  int rc = git_oid_fromstrn(&oid, commit.data(), commit.size());
-  if (rc < 0) return NotAFullSha(commit);
-
+  Result<CommitPtr> commit_object = LookupCommit(commit);
+  if (!commit_object.ok()) return commit_object.status();
   const std::string sha = ToLowerAscii(commit);
-  git_commit* raw_commit = nullptr;
-  rc = git_commit_lookup(&raw_commit, repo_.get(), &oid);
-  CommitPtr commit_object(raw_commit);
-  if (rc == GIT_ENOTFOUND) {
-    return GitErrorStatus(rc, "commit " + sha + " is not in the repository at " + Where(),
-                          "fetch it (`git fetch`) or pass a commit of this repository");
-  }
-  if (rc < 0) {
-    return GitErrorStatus(rc, "cannot read commit " + sha + " in " + Where(),
-                          "check the repository with `git fsck`");
-  }
   git_tree* raw_tree = nullptr;
-  rc = git_commit_tree(&raw_tree, commit_object.get());
+  int rc = git_commit_tree(&raw_tree, commit_object->get());
   TreePtr root(raw_tree);
   if (rc < 0) {
     return GitErrorStatus(rc, "cannot read the tree of commit " + sha + " in " + Where(),
@@ -493,6 +695,64 @@ Status FakeCheckout::ListTrackedFiles(std::string_view commit,
   }
   return Status::NotFound("commit " + wanted + " is not in the repository at " + Quote(top_level_) +
                           ": fetch it (`git fetch`) or pass a commit of this repository");
+}
+
+Result<size_t> FakeCheckout::Find(std::string_view sha) const {
+  if (!IsFullSha(sha)) return NotAFullSha(sha);
+  const std::string wanted = ToLowerAscii(sha);
+  for (size_t i = 0; i < commits_.size(); ++i) {
+    if (ToLowerAscii(commits_[i].sha) == wanted) return i;
+  }
+  return Status::NotFound("commit " + wanted + " is not in the repository at " + Quote(top_level_) +
+                          ": fetch it (`git fetch`) or pass a commit of this repository");
+}
+
+void FakeCheckout::AddBlob(std::string blob_id, std::string contents) {
+  blobs_.emplace_back(ToLowerAscii(blob_id), std::move(contents));
+}
+
+Result<std::string> FakeCheckout::ReadBlob(std::string_view blob_id) {
+  if (!IsFullSha(blob_id)) return NotABlobId(blob_id);
+  const std::string wanted = ToLowerAscii(blob_id);
+  for (const auto& [id, contents] : blobs_) {
+    if (id == wanted) return contents;
+  }
+  return Status::NotFound("cannot read blob " + wanted + " in " + Quote(top_level_) +
+                          ": the repository lacks it: fetch the commit's objects (`git fetch`)");
+}
+
+Result<uint64_t> FakeCheckout::BlobSize(std::string_view blob_id) {
+  Result<std::string> blob = ReadBlob(blob_id);
+  if (!blob.ok()) return blob.status();
+  return static_cast<uint64_t>(blob->size());
+}
+
+Result<std::vector<std::string>> FakeCheckout::Parents(std::string_view commit) {
+  Result<size_t> index = Find(commit);
+  if (!index.ok()) return index.status();
+  if (*index == 0) return std::vector<std::string>{};
+  return std::vector<std::string>{commits_[*index - 1].sha};
+}
+
+Result<std::vector<std::string>> FakeCheckout::CommitsSince(std::string_view base) {
+  Result<std::string> head = HeadCommit();
+  if (!head.ok()) return head.status();
+  Result<std::string> base_sha = ResolveCommit(base);
+  if (!base_sha.ok()) return base_sha.status();
+  Result<size_t> index = Find(*base_sha);
+  if (!index.ok()) return index.status();
+  std::vector<std::string> commits;
+  for (size_t i = *index + 1; i < commits_.size(); ++i) commits.push_back(commits_[i].sha);
+  return commits;
+}
+
+Result<std::vector<std::string>> FakeCheckout::LastCommits(size_t count) {
+  Result<std::string> head = HeadCommit();
+  if (!head.ok()) return head.status();
+  const size_t n = std::min(count, commits_.size());
+  std::vector<std::string> commits;
+  for (size_t i = commits_.size() - n; i < commits_.size(); ++i) commits.push_back(commits_[i].sha);
+  return commits;
 }
 
 }  // namespace srclink

@@ -8,6 +8,7 @@
 // A Checkout is used from one thread at a time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,6 +53,36 @@ class Checkout {
   // order. Stops early and returns what visit returns when it is not ok.
   virtual Status ListTrackedFiles(std::string_view commit,
                                   const std::function<Status(const TrackedFile&)>& visit) = 0;
+
+  // The contents of blob `blob_id` (40 hex digits), raw bytes as stored (no
+  // line-ending or filter conversion). NotFound when the blob is missing.
+  virtual Result<std::string> ReadBlob(std::string_view blob_id) = 0;
+
+  // The size in bytes of blob `blob_id`, from the object header (the
+  // contents are not inflated for loose objects nor copied).
+  virtual Result<uint64_t> BlobSize(std::string_view blob_id) = 0;
+
+  // The parents of `commit` (a full SHA) as recorded in it, first parent
+  // first; empty for a root commit. In a shallow clone, a boundary commit's
+  // parents are listed although their objects are absent.
+  virtual Result<std::vector<std::string>> Parents(std::string_view commit) = 0;
+
+  // Every commit reachable from HEAD but not from `base` (a revision, as
+  // ResolveCommit takes), oldest first (parents before children). In a
+  // shallow clone the walk stops at the clone's boundary.
+  virtual Result<std::vector<std::string>> CommitsSince(std::string_view base) = 0;
+
+  // The last `count` commits of HEAD's first-parent chain, oldest first;
+  // fewer when the history (or a shallow clone) is shorter.
+  virtual Result<std::vector<std::string>> LastCommits(size_t count) = 0;
+
+  // Whether the repository is a shallow clone (.git/shallow exists).
+  virtual bool IsShallow() = 0;
+
+  // Whether a tracked file differs from HEAD: staged, or modified or deleted
+  // in the working tree. Untracked and ignored files do not count, nor do
+  // submodules. Costs a stat per tracked file.
+  virtual Result<bool> HasUncommittedChanges() = 0;
 };
 
 // Opens the working copy that contains `directory` (searching upwards, like
@@ -59,6 +90,7 @@ class Checkout {
 Result<std::unique_ptr<Checkout>> OpenRealCheckout(const std::string& directory);
 
 // An in-memory checkout for tests.
+// History is linear: each commit's parent is the one given before it.
 class FakeCheckout : public Checkout {
  public:
   struct Commit {
@@ -74,11 +106,29 @@ class FakeCheckout : public Checkout {
   Result<std::vector<Remote>> Remotes() override;
   Status ListTrackedFiles(std::string_view commit,
                           const std::function<Status(const TrackedFile&)>& visit) override;
+  Result<std::string> ReadBlob(std::string_view blob_id) override;  // those added with AddBlob
+  Result<uint64_t> BlobSize(std::string_view blob_id) override;
+  Result<std::vector<std::string>> Parents(std::string_view commit) override;
+  Result<std::vector<std::string>> CommitsSince(std::string_view base) override;
+  Result<std::vector<std::string>> LastCommits(size_t count) override;
+  bool IsShallow() override { return shallow_; }
+  Result<bool> HasUncommittedChanges() override { return dirty_; }
+
+  // Test setup.
+  void AddBlob(std::string blob_id, std::string contents);
+  void SetShallow(bool shallow) { shallow_ = shallow; }
+  void SetDirty(bool dirty) { dirty_ = dirty; }
 
  private:
+  // Index of the commit `sha` in commits_, or NotFound.
+  Result<size_t> Find(std::string_view sha) const;
+
   std::string top_level_;
   std::vector<Commit> commits_;
   std::vector<Remote> remotes_;
+  std::vector<std::pair<std::string, std::string>> blobs_;  // id (lower-case), contents
+  bool shallow_ = false;
+  bool dirty_ = false;
 };
 
 }  // namespace srclink

@@ -294,8 +294,9 @@ TEST_F(BinaryTest, ResolveAgainstACheckoutsHead) {
   dir.Write("repo/services/api/app/views.py", "x\n");
   dir.Write("repo/services/api/app/__init__.py", "");
   dir.Write("repo/README.md", "r\n");
-  std::string git = "cd " + dir.path() +
-                    "/repo && export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t "
+  std::string empty_config = dir.Write("empty.gitconfig", "");
+  std::string git = "cd " + dir.path() + "/repo && export GIT_CONFIG_GLOBAL=" + empty_config +
+                    " GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t "
                     "GIT_AUTHOR_EMAIL=t@x GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@x && ";
   int code = 0;
   Shell(git + "git init -q . && git add -A && git commit -qm init && "

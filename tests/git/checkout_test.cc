@@ -1,7 +1,7 @@
 // Tests for RealCheckout (against repositories built with the git command-line
 // tool in a fresh temporary directory per test) and FakeCheckout.
 //
-// Isolation: every git command runs with GIT_CONFIG_GLOBAL=/dev/null,
+// Isolation: every git command runs with GIT_CONFIG_GLOBAL=<an empty file>,
 // GIT_CONFIG_NOSYSTEM=1, a fixed identity and no inherited GIT_DIR & co.;
 // libgit2's global/XDG/system config search paths point at an empty directory.
 #include "git/checkout.h"
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <filesystem>
@@ -64,6 +65,19 @@ CommandResult RunShell(const std::string& command) {
   return result;
 }
 
+// An empty file for GIT_CONFIG_GLOBAL: isolation that does not depend on
+// /dev/null being the character device (in some sandboxes it is not).
+const std::string& EmptyGitConfig() {
+  static const std::string* path = [] {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "srclink_empty_gitconfig.XXXXXX").string();
+    const int fd = mkstemp(pattern.data());
+    if (fd >= 0) close(fd);
+    return new std::string(pattern);
+  }();
+  return *path;
+}
+
 // Runs `git <args>` in `dir` with an isolated configuration; records a test
 // failure when git fails. Returns git's stdout.
 std::string Git(const fs::path& dir, const std::string& args) {
@@ -71,7 +85,9 @@ std::string Git(const fs::path& dir, const std::string& args) {
       "cd " + ShellQuote(dir.string()) +
       " && env -u GIT_DIR -u GIT_WORK_TREE -u GIT_INDEX_FILE -u GIT_OBJECT_DIRECTORY"
       " -u GIT_ALTERNATE_OBJECT_DIRECTORIES -u GIT_CEILING_DIRECTORIES -u GIT_NAMESPACE"
-      " GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0"
+      " GIT_CONFIG_GLOBAL=" +
+      ShellQuote(EmptyGitConfig()) +
+      " GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0"
       " GIT_AUTHOR_NAME='Srclink Test' GIT_AUTHOR_EMAIL=test@example.com"
       " GIT_COMMITTER_NAME='Srclink Test' GIT_COMMITTER_EMAIL=test@example.com"
       " git -c init.defaultBranch=main -c advice.detachedHead=false -c core.fileMode=true"
@@ -790,6 +806,108 @@ TEST(FakeCheckoutTest, ListTrackedFilesStopsEarlyAndRejectsUnknownCommits) {
   };
   EXPECT_EQ(fake.ListTrackedFiles("HEAD", never).code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(fake.ListTrackedFiles(std::string(40, '9'), never).code(), Status::Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace srclink
+
+// ---------------------------------------------------------------------------
+// Blobs, parents, commit ranges, dirtiness (RealCheckout and FakeCheckout).
+
+namespace srclink {
+namespace {
+
+TEST_F(RealCheckoutTest, ReadBlobAndBlobSize) {
+  const fs::path repo = MakeRepo("blobs", {{"a.txt", "hello\r\n"}});
+  std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+  ASSERT_NE(checkout, nullptr);
+  const std::string id = RevParse(repo, "HEAD:a.txt");
+  Result<std::string> bytes = checkout->ReadBlob(id);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_EQ(*bytes, "hello\r\n");
+  Result<uint64_t> size = checkout->BlobSize(id);
+  ASSERT_TRUE(size.ok());
+  EXPECT_EQ(*size, 7u);
+  EXPECT_FALSE(checkout->ReadBlob("nothex").ok());
+  Result<std::string> missing = checkout->ReadBlob(std::string(40, 'f'));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("cannot read blob ffff"));
+  EXPECT_FALSE(checkout->ReadBlob(RevParse(repo, "HEAD")).ok());  // a commit
+}
+
+TEST_F(RealCheckoutTest, ParentsLastCommitsAndCommitsSince) {
+  const fs::path repo = MakeRepo("history", {{"a.txt", "0\n"}});
+  const std::string c0 = RevParse(repo, "HEAD");
+  CommitChange(repo, "a.txt", "1\n");
+  const std::string c1 = RevParse(repo, "HEAD");
+  Git(repo, "checkout -q -b side " + c0);
+  CommitChange(repo, "b.txt", "side\n");
+  const std::string side = RevParse(repo, "HEAD");
+  Git(repo, "checkout -q main");
+  Git(repo, "merge -q --no-ff -m merge side");
+  const std::string merge = RevParse(repo, "HEAD");
+
+  std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+  ASSERT_NE(checkout, nullptr);
+  Result<std::vector<std::string>> parents = checkout->Parents(merge);
+  ASSERT_TRUE(parents.ok());
+  EXPECT_THAT(*parents, ElementsAre(c1, side));
+  EXPECT_TRUE(checkout->Parents(c0)->empty());
+
+  Result<std::vector<std::string>> last = checkout->LastCommits(2);
+  ASSERT_TRUE(last.ok());
+  EXPECT_THAT(*last, ElementsAre(c1, merge));
+  EXPECT_THAT(*checkout->LastCommits(10), ElementsAre(c0, c1, merge));
+
+  Result<std::vector<std::string>> since = checkout->CommitsSince(c0);
+  ASSERT_TRUE(since.ok()) << since.status().ToString();
+  ASSERT_EQ(since->size(), 3u);
+  EXPECT_EQ(since->back(), merge);  // parents before children
+  EXPECT_TRUE(checkout->CommitsSince("HEAD")->empty());
+  EXPECT_FALSE(checkout->CommitsSince("no-such-branch").ok());
+  EXPECT_FALSE(checkout->IsShallow());
+}
+
+TEST_F(RealCheckoutTest, ShallowCloneHistoryStopsAtTheBoundary) {
+  const fs::path origin = MakeRepo("origin", {{"a.txt", "0\n"}});
+  CommitChange(origin, "a.txt", "1\n");
+  const fs::path clone = root_ / "shallow";
+  Git(root_, "clone -q --depth 1 " + ShellQuote("file://" + origin.string()) + " " +
+                 ShellQuote(clone.string()));
+  std::unique_ptr<Checkout> checkout = OpenOrFail(clone);
+  ASSERT_NE(checkout, nullptr);
+  EXPECT_TRUE(checkout->IsShallow());
+  const std::string head = RevParse(origin, "HEAD");
+  EXPECT_THAT(*checkout->Parents(head), ElementsAre(RevParse(origin, "HEAD~1")));
+  EXPECT_THAT(*checkout->LastCommits(5), ElementsAre(head));
+}
+
+TEST_F(RealCheckoutTest, HasUncommittedChanges) {
+  const fs::path repo = MakeRepo("dirty", {{"a.txt", "0\n"}});
+  std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+  ASSERT_NE(checkout, nullptr);
+  EXPECT_FALSE(*checkout->HasUncommittedChanges());
+  WriteFile(repo / "untracked.txt", "u\n");
+  EXPECT_FALSE(*checkout->HasUncommittedChanges());
+  WriteFile(repo / "a.txt", "changed\n");
+  EXPECT_TRUE(*checkout->HasUncommittedChanges());
+}
+
+TEST(FakeCheckoutTest, BlobsParentsAndRanges) {
+  FakeCheckout fake = MakeFake();
+  fake.AddBlob("AAAA" + std::string(36, '0'), "bytes");
+  EXPECT_EQ(*fake.ReadBlob("aaaa" + std::string(36, '0')), "bytes");
+  EXPECT_EQ(*fake.BlobSize("aaaa" + std::string(36, '0')), 5u);
+  EXPECT_FALSE(fake.ReadBlob(std::string(40, 'b')).ok());
+  EXPECT_TRUE(fake.Parents(kSha1)->empty());
+  EXPECT_THAT(*fake.Parents(kSha2), ElementsAre(kSha1));
+  EXPECT_THAT(*fake.LastCommits(2), ElementsAre(kSha2, kSha3));
+  EXPECT_THAT(*fake.CommitsSince(kSha1), ElementsAre(kSha2, kSha3));
+  EXPECT_FALSE(fake.IsShallow());
+  fake.SetShallow(true);
+  fake.SetDirty(true);
+  EXPECT_TRUE(fake.IsShallow());
+  EXPECT_TRUE(*fake.HasUncommittedChanges());
 }
 
 }  // namespace

@@ -1,0 +1,589 @@
+// The read side of `srclink serve` (docs/API.md, "Read"): resolve, snippets,
+// /go/ redirects and listings. All need scope `read` (file paths and contents
+// are the repository's), except under --no-auth.
+//
+// Authentication for /go/: tools that only template URLs (Grafana data
+// links, Jaeger, Kibana) cannot set headers, so /go/file, /go/blame and
+// /go/commit also accept the key as a `key` query parameter
+// (`/go/file?repo=…&commit=…&file=…&line=…&key=sk_…`). Such URLs end up in
+// browser histories and proxy logs: give them a key with only scope `read`.
+//
+// Errors are JSON via SendError naming the field, except the /go/ answers
+// meant for people: a 404 HTML page saying why there is no link (commit not
+// uploaded, path ambiguous with its candidates, file unknown).
+//
+// Hot path (POST /api/v1/resolve): the body is parsed in one pass into frames
+// (resolve_request.h), the commit's
+// snapshot is a shared_ptr from the CommitCache (one short lock per request),
+// a Resolver is built per request, and the answer is written straight into
+// one string.
+#include <httplib.h>
+
+#include <array>
+#include <charconv>
+#include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/frame.h"
+#include "core/links.h"
+#include "core/repository_url.h"
+#include "core/resolver.h"
+#include "server/blob_cache.h"
+#include "server/commit_cache.h"
+#include "server/resolve_request.h"
+#include "server/server_context.h"
+#include "server/snippet.h"
+
+namespace srclink::server {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kMaxContext = kMaxSnippetContext;
+constexpr int kDefaultContext = kDefaultSnippetContext;
+constexpr size_t kDefaultCommitListing = 100;
+constexpr size_t kMaxCommitListing = 1000;
+
+// ---- JSON output -----------------------------------------------------------
+
+// Appends `s` as a JSON string. Invalid UTF-8 (file contents may be Latin-1)
+// becomes U+FFFD so the answer stays valid JSON.
+// kPlain[c]: byte c is copied to a JSON string as is.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> plain{};
+  for (int c = 0x20; c < 0x80; ++c) plain[c] = c != '"' && c != '\\';
+  return plain;
+}();
+
+void AppendJsonString(std::string* out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out->push_back('"');
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    // Copy a run of plain ASCII in one go.
+    size_t run = i;
+    while (run < n && kPlain[static_cast<unsigned char>(s[run])]) ++run;
+    out->append(s.data() + i, run - i);
+    i = run;
+    if (i >= n) break;
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out->append("\\\"");
+          break;
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        default:
+          out->append("\\u00");
+          out->push_back(kHex[c >> 4]);
+          out->push_back(kHex[c & 15]);
+      }
+      ++i;
+      continue;
+    }
+    // A UTF-8 sequence: validate it (no overlongs, no surrogates, <= U+10FFFF).
+    size_t len = 0;
+    uint32_t cp = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2, cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3, cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4, cp = c & 0x07;
+    }
+    bool ok = len != 0 && i + len <= n;
+    for (size_t k = 1; ok && k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      ok = (cc & 0xC0) == 0x80;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (ok) {
+      ok = !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
+           !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
+    }
+    if (ok) {
+      out->append(s.data() + i, len);
+      i += len;
+    } else {
+      out->append("\\ufffd");
+      ++i;
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendInt(std::string* out, int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  (void)ec;
+  out->append(buf, end);
+}
+
+// ---- Access ------------------------------------------------------------------
+
+// Checks scope read. `query_key`: also accept ?key= (the /go/ routes).
+bool AllowRead(const ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+               bool query_key) {
+  if (ctx.options != nullptr && ctx.options->no_auth) return true;
+  if (!ctx.authorize) {
+    SendError(res, 500, "internal", "the server has no access check configured");
+    return false;
+  }
+  if (query_key && req.has_param("key") && !req.has_header("Authorization") &&
+      !req.has_header("DD-API-KEY")) {
+    httplib::Request with_key = req;
+    with_key.headers.emplace("Authorization", "Bearer " + req.get_param_value("key"));
+    return ctx.authorize(with_key, res, kScopeRead);
+  }
+  return ctx.authorize(req, res, kScopeRead);
+}
+
+const HostRegistry& Hosts(const ServerContext& ctx) {
+  static const HostRegistry kNone;
+  return ctx.options != nullptr ? ctx.options->hosts : kNone;
+}
+
+// ---- Inputs ------------------------------------------------------------------
+
+Result<RepositoryUrl> ParseRepository(const ServerContext& ctx, std::string_view url) {
+  if (url.empty()) {
+    return Status::InvalidArgument(
+        "missing: give the repository's URL or id, e.g. \"github.com/acme/shop\"");
+  }
+  return RepositoryUrl::Parse(url, &Hosts(ctx));
+}
+
+// An integer query parameter in [min, max]; `fallback` when absent.
+Result<int> IntParam(const httplib::Request& req, const char* name, int fallback, int min,
+                     int max) {
+  if (!req.has_param(name)) return fallback;
+  std::string text = req.get_param_value(name);
+  int value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return Status::InvalidArgument("\"" + text.substr(0, 40) + "\" is not an integer from " +
+                                   std::to_string(min) + " to " + std::to_string(max));
+  }
+  return value;
+}
+
+// ---- POST /api/v1/resolve -------------------------------------------------------
+
+// The snippet of a resolved frame, or why there is none.
+void AppendSnippet(const ServerContext& ctx, const CommitSnapshot& snapshot, const Resolution& r,
+                   int line, int context, std::string* out) {
+  auto error = [out](const std::string& message) {
+    out->append(",\"snippet_error\":");
+    AppendJsonString(out, message);
+  };
+  if (r.status != ResolutionStatus::kResolved) {
+    return error(r.status == ResolutionStatus::kAmbiguous
+                     ? "the frame is ambiguous: no single file to show"
+                     : "the frame did not resolve to a file of the repository");
+  }
+  if (line <= 0) return error("the frame has no line number");
+  if (ctx.blobs == nullptr) return error("this server does not serve file contents");
+  std::string_view blob_id = snapshot.BlobId(snapshot.index.Find(r.path));
+  if (blob_id.empty()) {
+    return error("contents not uploaded: the upload of this commit has no blob id for " + r.path +
+                 "; run srclink upload without --no-contents");
+  }
+  Result<std::shared_ptr<const FileLines>> file = ctx.blobs->Get(blob_id);
+  if (!file.ok()) {
+    if (file.status().code() == Status::Code::kNotFound) {
+      return error("contents not uploaded: run srclink upload without --no-contents");
+    }
+    return error(file.status().message());
+  }
+  Result<Snippet> snippet = MakeSnippet(**file, r.path, line, context, context);
+  if (!snippet.ok()) return error(snippet.status().message());
+  out->append(",\"snippet\":{\"start_line\":");
+  AppendInt(out, snippet->start_line);
+  out->append(",\"line\":");
+  AppendInt(out, snippet->line);
+  out->append(",\"lines\":[");
+  for (size_t i = 0; i < snippet->lines.size(); ++i) {
+    if (i != 0) out->push_back(',');
+    AppendJsonString(out, snippet->lines[i]);
+  }
+  out->append("]}");
+}
+
+void HandleResolve(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (!AllowRead(ctx, req, res, false)) return;
+  std::optional<std::string> body = ReadBody(ctx, req, res);
+  if (!body) return;
+  ResolveRequest request;
+  FieldError err;
+  if (!ParseResolveRequest(*body, &request, &err)) {
+    return SendError(res, 400, "invalid_argument", err.message, err.field);
+  }
+  Result<RepositoryUrl> repo = ParseRepository(ctx, request.repository_url);
+  if (!repo.ok()) return SendStatus(res, repo.status(), "repository_url");
+  const std::string repository_id = repo->Id();
+  Result<CommitCache::SnapshotPtr> snapshot =
+      ctx.commits->Lookup(repository_id, request.commit_sha);
+  if (!snapshot.ok()) return SendStatus(res, snapshot.status(), "commit_sha");
+  const CommitSnapshot& snap = **snapshot;
+  const std::string& sha = snap.info.commit_sha.empty() ? request.commit_sha : snap.info.commit_sha;
+
+  request.options.repository_id = repository_id;
+  Resolver resolver(snap.index, std::move(request.options));
+  std::vector<Resolution> results = resolver.ResolveBatch(request.frames);
+
+  const HostRegistry& hosts = Hosts(ctx);
+  std::string out;
+  out.reserve(256 + request.frames.size() * (request.snippets ? 1024 : 512));
+  out.append("{\"repository_url\":");
+  AppendJsonString(&out, repo->WebBase());
+  out.append(",\"repository_id\":");
+  AppendJsonString(&out, repository_id);
+  out.append(",\"commit_sha\":");
+  AppendJsonString(&out, sha);
+  out.append(",\"frames\":[");
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Resolution& r = results[i];
+    const Frame& frame = request.frames[i];
+    if (i != 0) out.push_back(',');
+    out.append("{\"status\":\"");
+    out.append(ResolutionStatusName(r.status));
+    out.push_back('"');
+    if (r.status == ResolutionStatus::kResolved) {
+      out.append(",\"path\":");
+      AppendJsonString(&out, r.path);
+    }
+    out.append(r.user_code ? ",\"user_code\":true" : ",\"user_code\":false");
+    out.append(",\"rule\":");
+    AppendJsonString(&out, r.rule);
+    out.append(",\"explanation\":");
+    AppendJsonString(&out, r.explanation);
+    if (r.status == ResolutionStatus::kAmbiguous) {
+      out.append(",\"candidate_count\":");
+      AppendInt(&out, static_cast<int64_t>(r.candidate_count));
+      out.append(",\"candidates\":[");
+      for (size_t c = 0; c < r.candidates.size(); ++c) {
+        if (c != 0) out.push_back(',');
+        AppendJsonString(&out, r.candidates[c]);
+      }
+      out.push_back(']');
+    }
+    if (r.status == ResolutionStatus::kResolved) {
+      Result<SourceLinks> links = MakeLinks(*repo, sha, r.path, LineRange{frame.line, 0}, hosts);
+      if (links.ok()) {
+        out.append(",\"links\":{\"file\":");
+        AppendJsonString(&out, links->file);
+        if (!links->blame.empty()) {
+          out.append(",\"blame\":");
+          AppendJsonString(&out, links->blame);
+        }
+        out.append(",\"commit\":");
+        AppendJsonString(&out, links->commit);
+        out.push_back('}');
+      } else {
+        out.append(",\"links_error\":");
+        AppendJsonString(&out, links.status().message());
+      }
+    }
+    if (request.snippets) AppendSnippet(ctx, snap, r, frame.line, request.context, &out);
+    out.push_back('}');
+  }
+  out.append("]}");
+  res.set_content(std::move(out), "application/json");
+}
+
+// ---- GET /api/v1/snippet ----------------------------------------------------------
+
+void HandleSnippet(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (!AllowRead(ctx, req, res, false)) return;
+  Result<RepositoryUrl> repo = ParseRepository(ctx, req.get_param_value("repo"));
+  if (!repo.ok()) return SendStatus(res, repo.status(), "repo");
+  const std::string repository_id = repo->Id();
+  if (!req.has_param("commit")) {
+    return SendError(res, 400, "invalid_argument", "commit is missing: give the commit SHA",
+                     "commit");
+  }
+  const std::string path = req.get_param_value("path");
+  if (path.empty()) {
+    return SendError(res, 400, "invalid_argument",
+                     "path is missing: give the file's repository path, e.g. src/app/views.py",
+                     "path");
+  }
+  if (!req.has_param("line")) {
+    return SendError(res, 400, "invalid_argument", "line is missing: give a line number", "line");
+  }
+  Result<int> line = IntParam(req, "line", 0, 1, 0x7FFFFFFF);
+  if (!line.ok())
+    return SendError(res, 400, "invalid_argument", "line " + line.status().message(), "line");
+  Result<int> context = IntParam(req, "context", kDefaultContext, 0, kMaxContext);
+  if (!context.ok()) {
+    return SendError(res, 400, "invalid_argument", "context " + context.status().message(),
+                     "context");
+  }
+  Result<CommitCache::SnapshotPtr> snapshot =
+      ctx.commits->Lookup(repository_id, req.get_param_value("commit"));
+  if (!snapshot.ok()) return SendStatus(res, snapshot.status(), "commit");
+  const CommitSnapshot& snap = **snapshot;
+  PathId id = snap.index.Find(path);
+  if (id == kNoPath) {
+    return SendError(res, 404, "not_found",
+                     "path " + path + " is not tracked at commit " + snap.info.commit_sha + " of " +
+                         repository_id +
+                         ": give a repository path (resolve frames with /api/v1/resolve)",
+                     "path");
+  }
+  std::string_view blob_id = snap.BlobId(id);
+  if (blob_id.empty() || ctx.blobs == nullptr) {
+    return SendError(
+        res, 404, "not_found",
+        "contents of " + path + " not uploaded: run srclink upload without --no-contents", "path");
+  }
+  Result<std::shared_ptr<const FileLines>> file = ctx.blobs->Get(blob_id);
+  if (!file.ok()) {
+    if (file.status().code() == Status::Code::kNotFound) {
+      return SendError(
+          res, 404, "not_found",
+          "contents of " + path + " not uploaded: run srclink upload without --no-contents",
+          "path");
+    }
+    return SendStatus(res, file.status());
+  }
+  Result<Snippet> snippet = MakeSnippet(**file, path, *line, *context, *context);
+  if (!snippet.ok()) return SendStatus(res, snippet.status(), "line");
+  std::string out;
+  out.append("{\"path\":");
+  AppendJsonString(&out, snap.index.path(id));
+  out.append(",\"start_line\":");
+  AppendInt(&out, snippet->start_line);
+  out.append(",\"line\":");
+  AppendInt(&out, snippet->line);
+  out.append(",\"lines\":[");
+  for (size_t i = 0; i < snippet->lines.size(); ++i) {
+    if (i != 0) out.push_back(',');
+    out.append("{\"number\":");
+    AppendInt(&out, snippet->start_line + static_cast<int64_t>(i));
+    out.append(",\"text\":");
+    AppendJsonString(&out, snippet->lines[i]);
+    out.push_back('}');
+  }
+  out.append("]}");
+  res.set_content(std::move(out), "application/json");
+}
+
+// ---- GET /go/file|blame|commit ------------------------------------------------------
+
+std::string HtmlEscape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+// A 404 page for people: what failed and what to do; `extra` is trusted HTML.
+void SendNotFoundPage(httplib::Response& res, const std::string& title, const std::string& message,
+                      const std::string& extra = "") {
+  std::string page =
+      "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>srclink: " + HtmlEscape(title) +
+      "</title></head>\n<body><h1>" + HtmlEscape(title) + "</h1>\n<p>" + HtmlEscape(message) +
+      "</p>\n" + extra + "</body></html>\n";
+  res.status = 404;
+  res.set_content(page, "text/html; charset=utf-8");
+}
+
+void HandleGo(ServerContext& ctx, LinkKind kind, const httplib::Request& req,
+              httplib::Response& res) {
+  if (!AllowRead(ctx, req, res, true)) return;
+  Result<RepositoryUrl> repo = ParseRepository(ctx, req.get_param_value("repo"));
+  if (!repo.ok()) return SendStatus(res, repo.status(), "repo");
+  const std::string repository_id = repo->Id();
+  const std::string commit = req.get_param_value("commit");
+  if (commit.empty()) {
+    return SendError(res, 400, "invalid_argument", "commit is missing: give the commit SHA",
+                     "commit");
+  }
+  const std::string file = req.get_param_value("file");
+  if (kind != LinkKind::kCommit && file.empty()) {
+    return SendError(res, 400, "invalid_argument",
+                     "file is missing: give the file as the stack frame shows it", "file");
+  }
+  LineRange lines;
+  if (req.has_param("line") && !req.get_param_value("line").empty()) {
+    Result<LineRange> parsed = LineRange::Parse(req.get_param_value("line"));
+    if (!parsed.ok()) return SendStatus(res, parsed.status(), "line");
+    lines = *parsed;
+  }
+  Result<CommitCache::SnapshotPtr> snapshot = ctx.commits->Lookup(repository_id, commit);
+  if (!snapshot.ok()) {
+    if (snapshot.status().code() == Status::Code::kNotFound) {
+      return SendNotFoundPage(res, "commit not uploaded", snapshot.status().message());
+    }
+    return SendStatus(res, snapshot.status(), "commit");
+  }
+  const CommitSnapshot& snap = **snapshot;
+  const std::string& sha = snap.info.commit_sha.empty() ? commit : snap.info.commit_sha;
+  std::string path;
+  if (kind != LinkKind::kCommit) {
+    ResolveOptions options;
+    options.repository_id = repository_id;
+    options.learn = false;
+    Resolver resolver(snap.index, std::move(options));
+    Frame frame;
+    frame.file = file;
+    frame.line = lines.start;
+    Resolution r = resolver.Resolve(frame);
+    if (r.status == ResolutionStatus::kAmbiguous) {
+      std::string list = "<ul>\n";
+      const std::string base =
+          req.path + "?repo=" + httplib::detail::encode_query_param(req.get_param_value("repo")) +
+          "&commit=" + sha +
+          (req.has_param("line")
+               ? "&line=" + httplib::detail::encode_query_param(req.get_param_value("line"))
+               : "") +
+          (req.has_param("key")
+               ? "&key=" + httplib::detail::encode_query_param(req.get_param_value("key"))
+               : "");
+      for (const std::string& c : r.candidates) {
+        list += "<li><a href=\"" +
+                HtmlEscape(base + "&file=" + httplib::detail::encode_query_param(c)) + "\">" +
+                HtmlEscape(c) + "</a></li>\n";
+      }
+      if (r.candidate_count > r.candidates.size()) {
+        list +=
+            "<li>… and " + std::to_string(r.candidate_count - r.candidates.size()) + " more</li>\n";
+      }
+      list += "</ul>\n";
+      return SendNotFoundPage(res, "ambiguous file",
+                              file + " matches " + std::to_string(r.candidate_count) +
+                                  " files at commit " + sha + " of " + repository_id + ": " +
+                                  r.explanation,
+                              list);
+    }
+    if (r.status != ResolutionStatus::kResolved) {
+      return SendNotFoundPage(
+          res, "unknown file",
+          file + " is not a file of " + repository_id + " at commit " + sha + ": " + r.explanation);
+    }
+    path = std::move(r.path);
+  }
+  Result<std::string> link = MakeLink(*repo, kind, sha, path, lines, Hosts(ctx));
+  if (!link.ok()) return SendStatus(res, link.status(), "repo");
+  res.set_redirect(*link, 302);
+}
+
+// ---- Listings --------------------------------------------------------------------------
+
+void HandleRepositories(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (!AllowRead(ctx, req, res, false)) return;
+  Result<std::vector<RepositoryInfo>> repos = ctx.store->ListRepositories();
+  if (!repos.ok()) return SendStatus(res, repos.status());
+  json list = json::array();
+  for (const RepositoryInfo& r : *repos) {
+    list.push_back({{"repository_id", r.repository_id},
+                    {"repository_url", r.repository_url},
+                    {"provider", r.provider},
+                    {"commit_count", r.commit_count},
+                    {"first_upload", r.first_upload},
+                    {"last_upload", r.last_upload}});
+  }
+  res.set_content(
+      json{{"repositories", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace),
+      "application/json");
+}
+
+void HandleCommits(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  if (!AllowRead(ctx, req, res, false)) return;
+  // httplib decodes the path: "github.com%2Facme%2Fshop" arrives as "github.com/acme/shop".
+  std::string id = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+  Result<RepositoryUrl> repo = ParseRepository(ctx, id);
+  if (!repo.ok()) return SendStatus(res, repo.status(), "id");
+  const std::string repository_id = repo->Id();
+  Result<int> limit = IntParam(req, "limit", static_cast<int>(kDefaultCommitListing), 1,
+                               static_cast<int>(kMaxCommitListing));
+  if (!limit.ok())
+    return SendError(res, 400, "invalid_argument", "limit " + limit.status().message(), "limit");
+  Result<std::vector<CommitInfo>> commits =
+      ctx.store->ListCommits(repository_id, static_cast<size_t>(*limit));
+  if (!commits.ok()) return SendStatus(res, commits.status(), "id");
+  if (commits->empty()) {
+    return SendError(
+        res, 404, "not_found",
+        "repository " + repository_id + " has no uploaded commits: run `srclink upload` in its CI",
+        "id");
+  }
+  json list = json::array();
+  for (const CommitInfo& c : *commits) {
+    list.push_back({{"commit_sha", c.commit_sha},
+                    {"parent_sha", c.parent_sha},
+                    {"source", c.source},
+                    {"uploaded_at", c.uploaded_at},
+                    {"file_count", c.file_count},
+                    {"has_blob_ids", c.has_blob_ids}});
+  }
+  res.set_content(json{{"repository_id", repository_id}, {"commits", std::move(list)}}.dump(
+                      -1, ' ', false, json::error_handler_t::replace),
+                  "application/json");
+}
+
+}  // namespace
+
+void RegisterReadRoutes(httplib::Server& http, ServerContext& ctx) {
+  ServerContext* c = &ctx;
+  http.Post("/api/v1/resolve", [c](const httplib::Request& req, httplib::Response& res) {
+    HandleResolve(*c, req, res);
+  });
+  http.Get("/api/v1/snippet", [c](const httplib::Request& req, httplib::Response& res) {
+    HandleSnippet(*c, req, res);
+  });
+  http.Get("/go/file", [c](const httplib::Request& req, httplib::Response& res) {
+    HandleGo(*c, LinkKind::kFile, req, res);
+  });
+  http.Get("/go/blame", [c](const httplib::Request& req, httplib::Response& res) {
+    HandleGo(*c, LinkKind::kBlame, req, res);
+  });
+  http.Get("/go/commit", [c](const httplib::Request& req, httplib::Response& res) {
+    HandleGo(*c, LinkKind::kCommit, req, res);
+  });
+  http.Get("/api/v1/repositories", [c](const httplib::Request& req, httplib::Response& res) {
+    HandleRepositories(*c, req, res);
+  });
+  http.Get(
+      R"(/api/v1/repositories/(.+)/commits)",
+      [c](const httplib::Request& req, httplib::Response& res) { HandleCommits(*c, req, res); });
+}
+
+}  // namespace srclink::server
