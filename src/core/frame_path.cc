@@ -164,6 +164,10 @@ FramePath NormalizeFramePath(std::string_view raw) {
     if (i == s.size() || s[i] == '/' || s[i] == '\\') {
       std::string_view part = s.substr(start, i - start);
       start = i + 1;
+      // Whitespace around a component is noise from logs ("\r.", " x"); one
+      // rule for every component keeps the result a fixed point.
+      while (!part.empty() && IsSpace(part.front())) part.remove_prefix(1);
+      while (!part.empty() && IsSpace(part.back())) part.remove_suffix(1);
       if (part.empty() || part == ".") continue;
       if (part == "..") {
         if (!parts.empty()) {

@@ -124,10 +124,19 @@ Status SplitHostPort(std::string_view input, std::string_view authority, RawUrl*
     host = host.substr(0, colon);
   }
   if (host.empty()) return Invalid(input, "it has no host");
+  const bool bracketed = host.front() == '[';
   for (char c : host) {
-    if (!(IsAlpha(c) || IsDigit(c) || c == '.' || c == '-' || c == '_' || c == '[' || c == ']' ||
-          c == ':')) {
+    if (!(IsAlpha(c) || IsDigit(c) || c == '.' || c == '-' || c == '_' ||
+          (bracketed && (c == '[' || c == ']' || c == ':')))) {
       return Invalid(input, std::string("the host contains '") + c + "'");
+    }
+  }
+  if (!bracketed) {
+    // Labels: "a..b", ".example" and "example." with more dots are not hosts.
+    std::string_view h = host;
+    while (!h.empty() && h.back() == '.') h.remove_suffix(1);  // one trailing dot is DNS-absolute
+    if (h.empty() || h.front() == '.' || h.find("..") != std::string_view::npos) {
+      return Invalid(input, "the host \"" + std::string(host) + "\" has an empty label");
     }
   }
   url->host = std::string(host);
@@ -557,7 +566,7 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
   }
   parts.erase(std::remove(parts.begin(), parts.end(), "."), parts.end());
   if (!declared && provider == Provider::kUnknown) {
-    if (web_scheme && parts.size() >= 3 && parts[parts.size() - 3] == "scm") {
+    if (parts.size() >= 3 && parts[parts.size() - 3] == "scm") {
       provider = Provider::kBitbucketServer;
     } else if (raw.scheme == "ssh" && raw.port == 7999) {
       provider = Provider::kBitbucketServer;

@@ -251,7 +251,8 @@ Status Server::Start() {
   }
 
   http_.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-  http_.set_keep_alive_max_count(100);
+  http_.set_tcp_nodelay(true);  // keep-alive request/response pairs stall on Nagle otherwise
+  http_.set_keep_alive_max_count(1000);
   http_.set_keep_alive_timeout(2);
   http_.set_read_timeout(30);
   http_.set_write_timeout(30);

@@ -71,7 +71,7 @@ std::vector<FrameCase> Cases() {
       // Odd but harmless: kept as they are.
       {"x.py#L10", "x.py#L10"},
       {"/a/b%20c.py", "a/b%20c.py abs"},
-      {" /spaced/ path.ts ", "spaced/ path.ts abs"},
+      {" /spaced/ path.ts ", "spaced/path.ts abs"},
       // Text the start of a reference is read for, surfacing after folding.
       {"a/../node:fs/x", "fs/x"},
       {"/ lead/x", "lead/x abs"},

@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "srcmap_fake_store.h"
-#include "srcmap_test_support.cc"  // NOLINT: weak helpers until server.cc exists
 
 namespace srclink::server {
 namespace {
