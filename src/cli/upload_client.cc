@@ -1,5 +1,7 @@
 #include "cli/upload_client.h"
 
+#include "core/json_text.h"
+
 #include <httplib.h>
 #include <zstd.h>
 
@@ -68,46 +70,6 @@ std::string ServerError(const std::string& body) {
 
 }  // namespace
 
-void AppendJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  // The common case, nothing to escape, in one append.
-  if (std::none_of(s.begin(), s.end(), [](char c) {
-        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-      })) {
-    out->append(s);
-    out->push_back('"');
-    return;
-  }
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof(buffer), "\\u%04x", static_cast<unsigned char>(c));
-          out->append(buffer);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 std::string CommitJson(std::string_view repository_url, std::string_view commit_sha,
                        std::string_view parent_sha, const std::vector<UploadFile>& files) {
   std::string out;
@@ -115,12 +77,12 @@ std::string CommitJson(std::string_view repository_url, std::string_view commit_
   for (const UploadFile& f : files) estimate += f.path.size() + 64;
   out.reserve(estimate);
   out.append("{\"repository_url\":");
-  AppendJsonString(repository_url, &out);
+  AppendJsonString(&out, repository_url);
   out.append(",\"commit_sha\":");
-  AppendJsonString(commit_sha, &out);
+  AppendJsonString(&out, commit_sha);
   if (!parent_sha.empty()) {
     out.append(",\"parent_sha\":");
-    AppendJsonString(parent_sha, &out);
+    AppendJsonString(&out, parent_sha);
   }
   out.append(",\"files\":[");
   bool first = true;
@@ -128,7 +90,7 @@ std::string CommitJson(std::string_view repository_url, std::string_view commit_
     if (!first) out.push_back(',');
     first = false;
     out.append("{\"path\":");
-    AppendJsonString(f.path, &out);
+    AppendJsonString(&out, f.path);
     if (!f.blob_id.empty()) {
       out.append(",\"blob_id\":\"");
       out.append(f.blob_id);

@@ -37,13 +37,10 @@ struct UploadFile {
 };
 
 // The JSON body of POST /api/v1/upload/commit. `parent_sha` is left out when
-// empty. Strings are escaped; invalid UTF-8 in paths is sent as is (git paths
-// are bytes) — the server decides.
+// empty. Strings are escaped with AppendJsonString (core/json_text.h); a
+// byte of invalid UTF-8 in a path becomes U+FFFD, as JSON text must be UTF-8.
 std::string CommitJson(std::string_view repository_url, std::string_view commit_sha,
                        std::string_view parent_sha, const std::vector<UploadFile>& files);
-
-// Appends `s` as a JSON string literal (quotes included) to `out`.
-void AppendJsonString(std::string_view s, std::string* out);
 
 // The answer to POST /api/v1/upload/commit.
 struct CommitAnswer {

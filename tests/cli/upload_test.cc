@@ -31,6 +31,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/upload_client.h"
+#include "core/json_text.h"
 
 namespace srclink::cli {
 namespace {
@@ -748,7 +749,7 @@ TEST(UploadClientTest, CommitJsonEscapesAndOmits) {
   EXPECT_EQ(j["files"][0]["path"], "a\"b\\c\n.txt");
   EXPECT_FALSE(j["files"][1].contains("blob_id"));
   std::string control;
-  AppendJsonString(std::string_view("\x01", 1), &control);
+  AppendJsonString(&control, std::string_view("\x01", 1));
   EXPECT_EQ(control, "\"\\u0001\"");
 }
 
