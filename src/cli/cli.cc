@@ -20,7 +20,8 @@ namespace srclink::cli {
 
 void HostOptions::Add(CLI::App& app) {
   app.add_option("--config", config, "JSON config file declaring hosts (default: $SRCLINK_CONFIG)");
-  app.add_option("--host", hosts, "Declare a self-hosted host's provider, e.g. git.corp.example=gitlab")
+  app.add_option("--host", hosts,
+                 "Declare a self-hosted host's provider, e.g. git.corp.example=gitlab")
       ->type_name("HOST=PROVIDER");
 }
 
@@ -38,7 +39,8 @@ std::optional<int> Parse(CLI::App& app, const std::vector<std::string>& args, St
     return 0;
   } catch (const CLI::ParseError& e) {
     io.err << app.get_name() << ": " << e.what() << "\n"
-           << "Run 'srclink help " << app.get_name().substr(app.get_name().find(' ') + 1) << "' for usage.\n";
+           << "Run 'srclink help " << app.get_name().substr(app.get_name().find(' ') + 1)
+           << "' for usage.\n";
     return 2;
   }
   return std::nullopt;
@@ -74,7 +76,8 @@ struct UrlOptions {
 
 std::unique_ptr<CLI::App> UrlApp(UrlOptions* o) {
   auto app = std::make_unique<CLI::App>(
-      "Parse git remote URLs: print each one's sanitized form (no credentials), canonical id and provider.",
+      "Parse git remote URLs: print each one's sanitized form (no credentials), canonical id and "
+      "provider.",
       "srclink url");
   app->add_option("URL", o->urls, "Remote URLs, in any form git accepts")->required();
   app->add_flag("--json", o->json, "One JSON object per URL per line");
@@ -95,7 +98,10 @@ int RunUrl(const std::vector<std::string>& args, Streams& io) {
     if (!url.ok()) {
       code = 1;
       io.err << "srclink url: " << url.status().message() << "\n";
-      if (o.json) io.out << json{{"input", input}, {"error", url.status().message()}}.dump() << "\n";
+      if (o.json)
+        io.out << json{{"input", input}, {"error", url.status().message()}}.dump(
+                      -1, ' ', false, nlohmann::json::error_handler_t::replace)
+               << "\n";
       continue;
     }
     if (o.json) {
@@ -104,7 +110,7 @@ int RunUrl(const std::vector<std::string>& args, Streams& io) {
                      {"id", url->Id()},
                      {"provider", std::string(ProviderName(url->provider))},
                      {"web", url->WebBase()}}
-                    .dump()
+                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
              << "\n";
     } else {
       if (i > 0) io.out << "\n";
@@ -125,13 +131,14 @@ struct LinkOptions {
 };
 
 std::unique_ptr<CLI::App> LinkApp(LinkOptions* o) {
-  auto app = std::make_unique<CLI::App>("Print the URL of a file, its blame, or a commit on the git host.",
-                                        "srclink link");
+  auto app = std::make_unique<CLI::App>(
+      "Print the URL of a file, its blame, or a commit on the git host.", "srclink link");
   app->add_option("--repo", o->repo, "Repository URL, in any form git accepts")->required();
   app->add_option("--commit", o->commit, "Commit SHA")->required();
   app->add_option("--path", o->path, "Repository path of the file (not needed for --kind commit)");
   app->add_option("--line", o->line, "A line (42) or a range (10-20)");
-  app->add_option("--kind", o->kind, "file, blame or commit")->check(CLI::IsMember({"file", "blame", "commit"}));
+  app->add_option("--kind", o->kind, "file, blame or commit")
+      ->check(CLI::IsMember({"file", "blame", "commit"}));
   o->hosts.Add(*app);
   return app;
 }
@@ -150,7 +157,9 @@ int RunLink(const std::vector<std::string>& args, Streams& io) {
     if (!parsed.ok()) return Fail(io, "link", parsed.status().WithContext("--line"), 2);
     lines = *parsed;
   }
-  LinkKind kind = o.kind == "blame" ? LinkKind::kBlame : o.kind == "commit" ? LinkKind::kCommit : LinkKind::kFile;
+  LinkKind kind = o.kind == "blame"    ? LinkKind::kBlame
+                  : o.kind == "commit" ? LinkKind::kCommit
+                                       : LinkKind::kFile;
   if (kind != LinkKind::kCommit && o.path.empty()) {
     return Fail(io, "link", Status::InvalidArgument("--path is required for --kind " + o.kind), 2);
   }
@@ -158,7 +167,8 @@ int RunLink(const std::vector<std::string>& args, Streams& io) {
   if (!url.ok()) return Fail(io, "link", url.status());
   if (url->empty()) {
     return Fail(io, "link",
-                Status::NotFound(std::string(ProviderName(repo->provider)) + " has no " + o.kind + " view"));
+                Status::NotFound(std::string(ProviderName(repo->provider)) + " has no " + o.kind +
+                                 " view"));
   }
   io.out << *url << "\n";
   return 0;
@@ -177,22 +187,28 @@ struct ResolveOptionsCli {
 std::unique_ptr<CLI::App> ResolveApp(ResolveOptionsCli* o) {
   auto app = std::make_unique<CLI::App>(
       "Resolve stack frames to the repository files they denote, with links to the git host.\n"
-      "FRAME is path[:line[:column]]; with no FRAME, frames are read from standard input, one per line,\n"
+      "FRAME is path[:line[:column]]; with no FRAME, frames are read from standard input, one per "
+      "line,\n"
       "as path[:line] or a JSON object {\"file\": …, \"line\": …, \"module\": …, \"function\": …}.",
       "srclink resolve");
   app->add_option("FRAME", o->frames, "Frames to resolve");
-  auto* dir = app->add_option("--repo-dir", o->repo_dir, "A git checkout: resolve against its HEAD (default: .)");
-  auto* files = app->add_option("--files", o->files, "A file listing the tracked paths, one per line");
+  auto* dir = app->add_option("--repo-dir", o->repo_dir,
+                              "A git checkout: resolve against its HEAD (default: .)");
+  auto* files =
+      app->add_option("--files", o->files, "A file listing the tracked paths, one per line");
   dir->excludes(files);
-  app->add_option("--repository-url", o->repository_url, "Repository URL for links (default: the checkout's remote)");
+  app->add_option("--repository-url", o->repository_url,
+                  "Repository URL for links (default: the checkout's remote)");
   app->add_option("--commit", o->commit, "Commit SHA for links (default: the checkout's HEAD)");
-  app->add_option("--root", o->root, "Where the service lives in the repository (service_root_path)");
+  app->add_option("--root", o->root,
+                  "Where the service lives in the repository (service_root_path)");
   app->add_option("--map", o->maps, "Code mapping from the stack's root to a repository directory")
       ->type_name("STACK=SOURCE");
   app->add_option("--max-candidates", o->max_candidates, "Candidates listed for an ambiguous frame")
       ->check(CLI::Range(1, 1000));
   app->add_flag("--no-learn", o->no_learn, "Do not learn mappings from unambiguous frames");
-  app->add_flag("--json", o->json, "One JSON object per frame per line (JSON Lines), in input order");
+  app->add_flag("--json", o->json,
+                "One JSON object per frame per line (JSON Lines), in input order");
   o->hosts.Add(*app);
   return app;
 }
@@ -216,7 +232,8 @@ Status LoadTarget(const ResolveOptionsCli& o, const HostRegistry& hosts, Streams
       ++n;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.size() > kMaxTrackedPathBytes) {
-        return Status::InvalidArgument(o.files + ":" + std::to_string(n) + ": a path longer than 4096 bytes");
+        return Status::InvalidArgument(o.files + ":" + std::to_string(n) +
+                                       ": a path longer than 4096 bytes");
       }
       if (!line.empty()) builder.Add(line);
     }
@@ -241,8 +258,8 @@ Status LoadTarget(const ResolveOptionsCli& o, const HostRegistry& hosts, Streams
         if (url.ok()) {
           t->repo = *url;
         } else if (!o.json) {
-          io.err << "srclink resolve: remote " << remotes->front().name << ": " << url.status().message()
-                 << "; no links\n";
+          io.err << "srclink resolve: remote " << remotes->front().name << ": "
+                 << url.status().message() << "; no links\n";
         }
       }
     }
@@ -257,9 +274,10 @@ Status LoadTarget(const ResolveOptionsCli& o, const HostRegistry& hosts, Streams
   return Status::Ok();
 }
 
-json ResolutionJson(const std::string& input, const Frame& frame, const Resolution& r, const Target& t,
-                    const HostRegistry& hosts) {
-  json j = {{"frame", RedactCredentials(input)}, {"status", std::string(ResolutionStatusName(r.status))}};
+json ResolutionJson(const std::string& input, const Frame& frame, const Resolution& r,
+                    const Target& t, const HostRegistry& hosts) {
+  json j = {{"frame", RedactCredentials(input)},
+            {"status", std::string(ResolutionStatusName(r.status))}};
   if (frame.line > 0) j["line"] = frame.line;
   if (r.status == ResolutionStatus::kResolved) j["path"] = r.path;
   if (r.status == ResolutionStatus::kAmbiguous) {
@@ -292,7 +310,8 @@ void PrintHuman(const std::string& input, const Frame& frame, const Resolution& 
                 const HostRegistry& hosts, std::ostream& out) {
   out << RedactCredentials(input) << "\n";
   out << "  " << ResolutionStatusName(r.status);
-  if (r.status == ResolutionStatus::kResolved) out << "  " << r.path << (frame.line > 0 ? ":" + std::to_string(frame.line) : "");
+  if (r.status == ResolutionStatus::kResolved)
+    out << "  " << r.path << (frame.line > 0 ? ":" + std::to_string(frame.line) : "");
   out << "  [" << r.rule << (r.user_code ? ", user code" : "") << "]\n";
   out << "  " << r.explanation << "\n";
   if (r.status == ResolutionStatus::kAmbiguous) {
@@ -352,14 +371,19 @@ int RunResolve(const std::vector<std::string>& args, Streams& io) {
     for (size_t i = 0; i < inputs.size(); ++i) {
       if (errors[i]) {
         if (o.json) {
-          io.out << json{{"frame", RedactCredentials(inputs[i])}, {"status", "error"}, {"error", errors[i]->message()}}.dump()
+          io.out << json{{"frame", RedactCredentials(inputs[i])},
+                         {"status", "error"},
+                         {"error", errors[i]->message()}}
+                        .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                  << "\n";
         }
         continue;
       }
       const Resolution& r = results[next++];
       if (o.json) {
-        io.out << ResolutionJson(inputs[i], frames[i], r, target, *hosts).dump() << "\n";
+        io.out << ResolutionJson(inputs[i], frames[i], r, target, *hosts)
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+               << "\n";
       } else {
         PrintHuman(inputs[i], frames[i], r, target, *hosts, io.out);
       }
@@ -385,14 +409,16 @@ int RunResolve(const std::vector<std::string>& args, Streams& io) {
     if (inputs.size() >= kResolveBatch) flush();
   };
   if (!o.frames.empty()) {
-    for (size_t i = 0; i < o.frames.size(); ++i) add(o.frames[i], "argument " + std::to_string(i + 1));
+    for (size_t i = 0; i < o.frames.size(); ++i)
+      add(o.frames[i], "argument " + std::to_string(i + 1));
   } else {
     std::string line;
     size_t n = 0;
     while (std::getline(io.in, line)) {
       ++n;
       if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank lines separate nothing
+      if (line.find_first_not_of(" \t") == std::string::npos)
+        continue;  // blank lines separate nothing
       add(std::move(line), "stdin:" + std::to_string(n));
       line.clear();
     }
@@ -405,8 +431,10 @@ int RunResolve(const std::vector<std::string>& args, Streams& io) {
 
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
-      {"serve", "Run the srclink server (SQLite by default, PostgreSQL with --database)", RunServe, ServeHelp},
-      {"upload", "Upload a commit's tracked files and contents from a git checkout", RunUpload, UploadHelp},
+      {"serve", "Run the srclink server (SQLite by default, PostgreSQL with --database)", RunServe,
+       ServeHelp},
+      {"upload", "Upload a commit's tracked files and contents from a git checkout", RunUpload,
+       UploadHelp},
       {"keys", "Create, list and delete the server's API keys", RunKeys, KeysHelp},
       {"url", "Parse git remote URLs: sanitized form, canonical id, provider", RunUrl,
        [] {
@@ -428,7 +456,8 @@ const std::vector<Command>& Commands() {
 }
 
 void PrintUsage(std::ostream& out) {
-  out << "srclink " << SRCLINK_VERSION << ": links telemetry's stack frames to the exact line of the exact commit.\n\n"
+  out << "srclink " << SRCLINK_VERSION
+      << ": links telemetry's stack frames to the exact line of the exact commit.\n\n"
       << "Usage: srclink COMMAND [OPTIONS]\n\nCommands:\n";
   for (const Command& c : Commands()) {
     out << "  " << c.name << std::string(10 - std::string(c.name).size(), ' ') << c.summary << "\n";

@@ -188,7 +188,10 @@ FramePath NormalizeFramePath(std::string_view raw) {
   size_t last = parts.size();  // one past
   while (first < last) {
     std::string_view& part = parts[first];
-    if (IsSpace(part.front())) {
+    if (part == "." || part == "..") {  // what a stripped prefix left: fold it as above
+      if (part == ".." && !result.absolute) ++result.up_levels;
+      part = {};
+    } else if (IsSpace(part.front())) {
       part.remove_prefix(1);
     } else if (IsPrefixIgnoreCase(part, "node:") || IsPrefixIgnoreCase(part, "file:")) {
       part.remove_prefix(5);

@@ -279,8 +279,9 @@ Status SplitUrl(std::string_view input, RawUrl* url) {
     std::string_view after = s.substr(colon + 1);
     size_t digits = 0;
     while (digits < after.size() && IsDigit(after[digits])) ++digits;
-    bool port_form =
-        digits > 0 && (digits == after.size() || after[digits] == '/') && host_start == 0;
+    // "host:8443/team/app" (srclink's own Id() form); "host:807" alone is an
+    // scp path, as git reads it.
+    bool port_form = digits > 0 && digits < after.size() && after[digits] == '/' && host_start == 0;
     if (port_form) {
       url->form = RawUrl::Form::kBare;
       url->scheme = "https";
@@ -409,6 +410,17 @@ void CanonicalBitbucketServer(std::vector<std::string>* parts) {
   if (p.size() >= 3 && p[p.size() - 3] == "scm") p.erase(p.end() - 3);
 }
 
+// Drops ".git" suffixes from the last component ("repo.git", even
+// "repo.git/.git"), and what they leave: "", ".". False when ".." is left.
+bool StripGitSuffixes(std::vector<std::string>* parts) {
+  while (!parts->empty() && EndsWithIgnoreCase(parts->back(), ".git")) {
+    parts->back().resize(parts->back().size() - 4);
+    if (parts->back() == "..") return false;
+    if (parts->back().empty() || parts->back() == ".") parts->pop_back();
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string RedactCredentials(std::string_view text) {
@@ -515,7 +527,7 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
   if (host.empty()) return Invalid(input, "it has no host");
   // "https://user:12/34@host/x" splits as host "user", port 12, path
   // "34@host/x": a password with a raw '/'. No git host puts '@' in a path.
-  if (raw.form == RawUrl::Form::kScheme && raw.path.find('@') != std::string::npos) {
+  if (raw.form != RawUrl::Form::kBare && raw.path.find('@') != std::string::npos) {
     return Invalid(input,
                    "it has an '@' after the host; if a user name or password holds a '/', "
                    "percent-encode it (better: leave credentials out of the URL)");
@@ -527,8 +539,10 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
       !(hosts && hosts->DeclaredProvider(host, raw.port))) {
     return Invalid(input,
                    "its host is not a fully qualified domain name (it has no '.'); give the full "
-                   "host name, or a URL with a scheme such as https://" + host + "/… "
-                   "(an ssh alias from ~/.ssh/config is not a web host)");
+                   "host name, or a URL with a scheme such as https://" +
+                       host +
+                       "/… "
+                       "(an ssh alias from ~/.ssh/config is not a web host)");
   }
 
   // Sanitized: the input rebuilt without password, token, query or fragment.
@@ -538,9 +552,15 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
                       raw.host + (raw.port_text.empty() ? "" : ":" + raw.port_text) + "/" +
                       raw.path;
       break;
-    case RawUrl::Form::kScp:
-      url.sanitized = (raw.user.empty() ? "" : raw.user + "@") + raw.host + ":" + raw.path;
+    case RawUrl::Form::kScp: {
+      // "host:6591/x" would read back as a port: write the path rooted.
+      size_t digits = 0;
+      while (digits < raw.path.size() && IsDigit(raw.path[digits])) ++digits;
+      bool port_like = digits > 0 && digits < raw.path.size() && raw.path[digits] == '/';
+      url.sanitized = (raw.user.empty() ? "" : raw.user + "@") + raw.host + ":" +
+                      (port_like ? "/" : "") + raw.path;
       break;
+    }
     case RawUrl::Form::kBare:
       url.sanitized =
           raw.host + (raw.port_text.empty() ? "" : ":" + raw.port_text) + "/" + raw.path;
@@ -565,6 +585,21 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
     if (p == "..") return Invalid(input, "its path contains \"..\"");
   }
   parts.erase(std::remove(parts.begin(), parts.end(), "."), parts.end());
+  bool had_git_suffix = !parts.empty() && EndsWithIgnoreCase(parts.back(), ".git");
+  // "repo.git", and oddities like "repo.git/.git": no id ends with ".git".
+  if (!StripGitSuffixes(&parts)) return Invalid(input, "its path contains \"..\"");
+  if (std::count(parts.begin(), parts.end(), "scm") > 0 &&
+      std::count(parts.begin(), parts.end(), "_git") > 0) {
+    return Invalid(
+        input,
+        "its path has both \"scm\" (Bitbucket Server) and \"_git\" (Azure DevOps); give the "
+        "repository's clone URL");
+  }
+  if (std::count(parts.begin(), parts.end(), "scm") > 1) {
+    return Invalid(input,
+                   "its path has more than one \"scm\" component; Bitbucket Server clone URLs "
+                   "are https://HOST/[CONTEXT/]scm/KEY/REPO.git");
+  }
   if (!declared && provider == Provider::kUnknown) {
     if (parts.size() >= 3 && parts[parts.size() - 3] == "scm") {
       provider = Provider::kBitbucketServer;
@@ -572,8 +607,8 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
       provider = Provider::kBitbucketServer;
     } else if (raw.scheme == "ssh" && raw.port == 29418) {
       provider = Provider::kGerrit;
-    } else if (std::find(parts.begin(), parts.end(), "_git") != parts.end()) {
-      provider = Provider::kAzureDevOps;
+    } else if (parts.size() >= 2 && parts[parts.size() - 2] == "_git") {
+      provider = Provider::kAzureDevOps;  // Azure DevOps Server: …/PROJECT/_git/REPO
     }
   }
   url.provider = provider;
@@ -587,11 +622,8 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
         break;
       }
     }
-  }
-  bool had_git_suffix = !parts.empty() && EndsWithIgnoreCase(parts.back(), ".git");
-  if (had_git_suffix) {
-    parts.back().resize(parts.back().size() - 4);
-    if (parts.back().empty()) parts.pop_back();
+    had_git_suffix = had_git_suffix || (!parts.empty() && EndsWithIgnoreCase(parts.back(), ".git"));
+    if (!StripGitSuffixes(&parts)) return Invalid(input, "its path contains \"..\"");
   }
   if (parts.empty()) return Invalid(input, "it has no repository path after the host");
 
@@ -606,7 +638,11 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
     case Provider::kGerrit:
     case Provider::kGitiles:
       // "/a/" asks for authentication; it is not part of the project name.
-      if (parts.size() > 1 && parts[0] == "a") parts.erase(parts.begin());
+      // "/a/" marks authenticated access in http(s) clone URLs only; an id
+      // ("host/a/b") names a project "a/b".
+      if (raw.form == RawUrl::Form::kScheme && web_scheme && parts.size() > 1 && parts[0] == "a") {
+        parts.erase(parts.begin());
+      }
       url.path = Join(parts, 0, parts.size());
       break;
     case Provider::kGitHub:
@@ -628,6 +664,11 @@ Result<RepositoryUrl> RepositoryUrl::Parse(std::string_view input, const HostReg
     default:
       url.path = Join(parts, 0, parts.size());
       break;
+  }
+  if (EndsWithIgnoreCase(url.path, ".git")) {  // a provider's cut exposed one ("_git/repo.git/…")
+    std::vector<std::string> canonical = SplitPath(url.path);
+    if (!StripGitSuffixes(&canonical)) return Invalid(input, "its path contains \"..\"");
+    url.path = Join(canonical, 0, canonical.size());
   }
   if (url.path.empty()) return Invalid(input, "it has no repository path after the host");
   url.web_path = url.path;

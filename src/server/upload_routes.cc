@@ -209,7 +209,8 @@ void UploadCommit(ServerContext& ctx, const httplib::Request& req, httplib::Resp
   json answer{{"repository_id", upload.repository_id}, {"commit_sha", upload.commit_sha},
               {"files", upload.files.size()},          {"created", stored->created},
               {"encoding", stored->encoding},          {"missing_blobs", *missing}};
-  res.set_content(answer.dump() + "\n", "application/json");
+  res.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                  "application/json");
 }
 
 struct BlobRecord {
@@ -311,7 +312,8 @@ void UploadBlobs(ServerContext& ctx, const httplib::Request& req, httplib::Respo
   }
   if (ctx.metrics) ctx.metrics->AddBlobsStored(stored, bytes);
   json answer{{"stored", stored}, {"bytes", bytes}, {"rejected", rejected}};
-  res.set_content(answer.dump() + "\n", "application/json");
+  res.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
+                  "application/json");
 }
 
 }  // namespace
