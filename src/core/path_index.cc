@@ -370,6 +370,29 @@ struct PathIndex::Impl {
     if (q->deepest->end >= 64) __builtin_prefetch(&chars[q->deepest->end - 64]);
   }
 
+  // How many of `comps` (from the last one) the path ending at `end` shares,
+  // up to `limit`, comparing the frame's components against the bytes
+  // before `end` directly: no scan for the path's start or separators.
+  uint32_t SharedAtEnd(uint32_t end, size_t limit, std::span<const std::string_view> comps) const {
+    const char* base = chars.data();
+    const size_t k = comps.size();
+    if (limit > k) limit = k;
+    size_t pos = end;
+    uint32_t n = 0;
+    while (n < limit) {
+      std::string_view c = comps[k - 1 - n];
+      if (c.size() >= pos || std::memchr(c.data(), '\0', c.size()) != nullptr) break;
+      size_t start = pos - c.size();
+      if (std::memcmp(base + start, c.data(), c.size()) != 0) break;
+      char before = base[start - 1];
+      if (before == '\0') return n + 1;  // the whole path matched
+      if (before != '/') break;           // only the end of a component matched
+      ++n;
+      pos = start - 1;
+    }
+    return n;
+  }
+
   void Finish(const Pending& q, Match* match) const {
     *match = Match();
     if (q.exact) {
@@ -378,9 +401,8 @@ struct PathIndex::Impl {
     }
     if (q.deepest == nullptr) return;
     // Verify against a real path: hashes find, strings decide.
-    std::string_view rep = PathEndingAt(q.deepest->end);
     if (q.deepest->id < kShared) {
-      uint32_t shared = Shared(rep, 0, q.comps.size(), q.comps, Equal);
+      uint32_t shared = SharedAtEnd(q.deepest->end, q.comps.size(), q.comps);
       if (shared < q.depth) {
         *match = ExactLookup(q.comps);
         return;
@@ -391,12 +413,13 @@ struct PathIndex::Impl {
       match->node = kNone;  // Candidates() uses `unique`
       return;
     }
-    if (Shared(rep, 0, q.depth, q.comps, Equal) < q.depth) {
+    if (SharedAtEnd(q.deepest->end, q.depth, q.comps) < q.depth) {
       *match = ExactLookup(q.comps);
       return;
     }
     FinishMatch(q.deepest->id & ~kShared, static_cast<uint32_t>(q.depth), match);
   }
+
 
   // Case-insensitive: follows, over the exact edges, every component that
   // folds to the same text. The cold path (Windows frames), kept simple.
