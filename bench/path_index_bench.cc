@@ -13,7 +13,8 @@ namespace {
 using srclink::PathIndex;
 
 const std::vector<std::string>& Paths() {
-  static const auto* paths = new std::vector<std::string>(srclink::bench::GenerateRepositoryPaths(1000000));
+  static const auto* paths =
+      new std::vector<std::string>(srclink::bench::GenerateRepositoryPaths(1000000));
   return *paths;
 }
 
@@ -97,7 +98,8 @@ void BM_NormalizeAndLookup(benchmark::State& state) {
     auto fp = srclink::NormalizeFramePath(frames[i]);
     comps.clear();
     srclink::SplitComponents(fp.path, &comps);
-    auto m = index.Lookup(comps, fp.windows ? PathIndex::Case::kInsensitive : PathIndex::Case::kSensitive);
+    auto m = index.Lookup(comps,
+                          fp.windows ? PathIndex::Case::kInsensitive : PathIndex::Case::kSensitive);
     benchmark::DoNotOptimize(m);
     if (++i == frames.size()) i = 0;
   }

@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text = srclink::fuzz::AsText(data, size);
   size_t nul = text.find('\0');
   std::string_view event = text.substr(0, nul);
-  std::string_view repository = nul == std::string_view::npos ? std::string_view() : text.substr(nul + 1);
+  std::string_view repository =
+      nul == std::string_view::npos ? std::string_view() : text.substr(nul + 1);
   auto parsed = srclink::ParseDatadogSrcmap(event, repository);
   if (!parsed.ok()) {
     SRCLINK_FUZZ_CHECK(!parsed.status().message().empty(), "empty error");

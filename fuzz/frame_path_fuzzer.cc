@@ -62,7 +62,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   // Stable: a normalised path is its own normal form.
   srclink::FramePath again = srclink::NormalizeFramePath(fp.path);
-  if (again.path != fp.path) srclink::fuzz::Fail("NormalizeFramePath is not stable", fp.path + " -> " + again.path);
+  if (again.path != fp.path)
+    srclink::fuzz::Fail("NormalizeFramePath is not stable", fp.path + " -> " + again.path);
 
   srclink::FrameOrigin origin = srclink::ClassifyFrame(frame, fp);
   SRCLINK_FUZZ_CHECK(!srclink::OriginKindName(origin.kind).empty(), origin.Dump());

@@ -17,7 +17,8 @@ inline std::string_view AsText(const uint8_t* data, size_t size) {
 
 // Splits `text` at each `sep`, keeping empty fields; at most `max_fields`
 // fields, the last one holding the rest.
-inline std::vector<std::string_view> SplitFields(std::string_view text, char sep, size_t max_fields) {
+inline std::vector<std::string_view> SplitFields(std::string_view text, char sep,
+                                                 size_t max_fields) {
   std::vector<std::string_view> fields;
   while (fields.size() + 1 < max_fields) {
     size_t pos = text.find(sep);
@@ -55,9 +56,9 @@ inline bool ContainsInsensitive(std::string_view hay, std::string_view needle) {
   __builtin_trap();
 }
 
-#define SRCLINK_FUZZ_CHECK(cond, detail)                  \
-  do {                                                    \
-    if (!(cond)) ::srclink::fuzz::Fail(#cond, (detail));  \
+#define SRCLINK_FUZZ_CHECK(cond, detail)                 \
+  do {                                                   \
+    if (!(cond)) ::srclink::fuzz::Fail(#cond, (detail)); \
   } while (0)
 
 }  // namespace srclink::fuzz

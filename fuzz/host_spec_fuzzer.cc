@@ -28,7 +28,8 @@ void CheckProviderName(std::string_view name) {
   if (!provider) return;
   std::string_view canonical = srclink::ProviderName(*provider);
   auto again = srclink::ParseProviderName(canonical);
-  SRCLINK_FUZZ_CHECK(again.has_value() && *again == *provider, std::string(name) + " -> " + std::string(canonical));
+  SRCLINK_FUZZ_CHECK(again.has_value() && *again == *provider,
+                     std::string(name) + " -> " + std::string(canonical));
 }
 
 }  // namespace
@@ -63,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)hosts.empty();
 
   // Use the configuration as srclink would: a remote on that host, then links.
-  for (const std::string& url : {"https://" + host + "/team/app.git", "git@" + host + ":team/app.git"}) {
+  for (const std::string& url :
+       {"https://" + host + "/team/app.git", "git@" + host + ":team/app.git"}) {
     auto repo = srclink::RepositoryUrl::Parse(url, &hosts);
     if (!repo.ok()) continue;
     (void)repo->WebBase();
@@ -71,7 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       srclink::LineRange lines;
       lines.start = start;
       lines.end = end;
-      auto links = srclink::MakeLinks(*repo, "0123456789abcdef0123456789abcdef01234567", "src/a b.cc", lines, hosts);
+      auto links = srclink::MakeLinks(*repo, "0123456789abcdef0123456789abcdef01234567",
+                                      "src/a b.cc", lines, hosts);
       (void)links.ok();
     }
   }

@@ -56,16 +56,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   SRCLINK_FUZZ_CHECK(r.end == 0 || r.end >= r.start, shown);
   SRCLINK_FUZZ_CHECK(!r.empty(), shown);
 
-  std::string printed = r.single() ? std::to_string(r.start) : std::to_string(r.start) + "-" + std::to_string(r.end);
+  std::string printed =
+      r.single() ? std::to_string(r.start) : std::to_string(r.start) + "-" + std::to_string(r.end);
   auto again = srclink::LineRange::Parse(printed);
-  if (!again.ok()) srclink::fuzz::Fail("a parsed range does not parse back", printed + ": " + again.status().message());
+  if (!again.ok())
+    srclink::fuzz::Fail("a parsed range does not parse back",
+                        printed + ": " + again.status().message());
   int end = r.single() ? r.start : r.end;
   int end2 = again->single() ? again->start : again->end;
-  if (again->start != r.start || end2 != end) srclink::fuzz::Fail("a parsed range parses back differently", printed);
+  if (again->start != r.start || end2 != end)
+    srclink::fuzz::Fail("a parsed range parses back differently", printed);
 
   srclink::HostRegistry hosts;
   for (const auto& repo : Repos()) {
-    auto links = srclink::MakeLinks(repo, "0123456789abcdef0123456789abcdef01234567", "src/main.cc", r, hosts);
+    auto links = srclink::MakeLinks(repo, "0123456789abcdef0123456789abcdef01234567", "src/main.cc",
+                                    r, hosts);
     if (links.ok()) SRCLINK_FUZZ_CHECK(!links->file.empty(), repo.Dump());
   }
   return 0;

@@ -15,17 +15,22 @@
 
 namespace {
 
-bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 void CheckEncoded(const std::string& encoded, bool query) {
   for (size_t i = 0; i < encoded.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(encoded[i]);
-    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-                      c == '.' || c == '_' || c == '~';
-    bool allowed = unreserved || std::string_view("/:@!$&'()*+,;=%").find(static_cast<char>(c)) != std::string_view::npos;
+    bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    bool allowed = unreserved || std::string_view("/:@!$&'()*+,;=%").find(static_cast<char>(c)) !=
+                                     std::string_view::npos;
     SRCLINK_FUZZ_CHECK(allowed, encoded);
     if (query) SRCLINK_FUZZ_CHECK(c != '&' && c != '=' && c != '+' && c != ';', encoded);
-    if (c == '%') SRCLINK_FUZZ_CHECK(i + 2 < encoded.size() && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]), encoded);
+    if (c == '%')
+      SRCLINK_FUZZ_CHECK(i + 2 < encoded.size() && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]),
+                         encoded);
   }
 }
 
@@ -37,11 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::string path = srclink::EncodePath(input);
   CheckEncoded(path, /*query=*/false);
-  if (srclink::PercentDecode(path) != input) srclink::fuzz::Fail("PercentDecode(EncodePath(x)) != x", path);
+  if (srclink::PercentDecode(path) != input)
+    srclink::fuzz::Fail("PercentDecode(EncodePath(x)) != x", path);
 
   std::string value = srclink::EncodeQueryValue(input);
   CheckEncoded(value, /*query=*/true);
-  if (srclink::PercentDecode(value) != input) srclink::fuzz::Fail("PercentDecode(EncodeQueryValue(x)) != x", value);
+  if (srclink::PercentDecode(value) != input)
+    srclink::fuzz::Fail("PercentDecode(EncodeQueryValue(x)) != x", value);
 
   // Decoding arbitrary text never fails, and never grows it.
   std::string decoded = srclink::PercentDecode(input);

@@ -2,9 +2,9 @@
 // runs LLVMFuzzerTestOneInput once on every file named on the command line,
 // or found in a directory named there. Options ("-max_total_time=15") are
 // ignored, so the fuzz tests still replay their seed corpora.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

@@ -38,7 +38,9 @@ using Outputs = std::vector<std::pair<std::string, std::string>>;  // name, text
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsSchemeChar(char c) { return IsAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.'; }
-bool IsPlainCredChar(char c) { return IsAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool IsPlainCredChar(char c) {
+  return IsAlpha(c) || IsDigit(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
 
 // A secret that must not survive parsing: input.substr(pos, size).
 struct Secret {
@@ -119,7 +121,8 @@ void CheckParsed(const RepositoryUrl& repo, const HostRegistry* hosts) {
     SRCLINK_FUZZ_CHECK(c != '/' && c != '@' && c != ' ', repo.host);
   }
   // "without port": a ':' only inside an IPv6 literal.
-  SRCLINK_FUZZ_CHECK(repo.host.front() == '[' || repo.host.find(':') == std::string::npos, repo.host);
+  SRCLINK_FUZZ_CHECK(repo.host.front() == '[' || repo.host.find(':') == std::string::npos,
+                     repo.host);
 
   // Idempotent on its identity: Id() parses back to itself. A dotless
   // intranet host ("gitserver/o/r") reads as a relative path without its
@@ -135,17 +138,21 @@ void CheckParsed(const RepositoryUrl& repo, const HostRegistry* hosts) {
   if (!realistic) return;
   if (!dotless) {
     auto again = RepositoryUrl::Parse(id, hosts);
-    if (!again.ok()) srclink::fuzz::Fail("Parse(Id()) failed", id + " -> " + again.status().message());
-    if (again->Id() != id) srclink::fuzz::Fail("Parse(Id()).Id() != Id()", id + " -> " + again->Id());
+    if (!again.ok())
+      srclink::fuzz::Fail("Parse(Id()) failed", id + " -> " + again.status().message());
+    if (again->Id() != id)
+      srclink::fuzz::Fail("Parse(Id()).Id() != Id()", id + " -> " + again->Id());
   }
 
   // The sanitized form names the same repository.
   auto clean = RepositoryUrl::Parse(repo.sanitized, hosts);
   if (!clean.ok()) {
-    srclink::fuzz::Fail("Parse(sanitized) failed", repo.sanitized + " -> " + clean.status().message());
+    srclink::fuzz::Fail("Parse(sanitized) failed",
+                        repo.sanitized + " -> " + clean.status().message());
   }
   if (clean->Id() != id) {
-    srclink::fuzz::Fail("Parse(sanitized).Id() != Id()", repo.sanitized + " -> " + clean->Id() + " vs " + id);
+    srclink::fuzz::Fail("Parse(sanitized).Id() != Id()",
+                        repo.sanitized + " -> " + clean->Id() + " vs " + id);
   }
 }
 
@@ -169,8 +176,8 @@ Outputs ParseAndCollect(std::string_view input, const HostRegistry* hosts, bool 
     lines.start = 3;
     lines.end = 7;
     HostRegistry none;
-    auto links = srclink::MakeLinks(repo, "0123456789abcdef0123456789abcdef01234567", "src/a b#c.py", lines,
-                                    hosts ? *hosts : none);
+    auto links = srclink::MakeLinks(repo, "0123456789abcdef0123456789abcdef01234567",
+                                    "src/a b#c.py", lines, hosts ? *hosts : none);
     if (links.ok()) {
       out.emplace_back("file link", links->file);
       out.emplace_back("blame link", links->blame);
@@ -188,7 +195,8 @@ bool ChecksName(const Secret& secret, const std::string& name) {
   return name == "sanitized" || name == "Id()" || name == "WebBase()";
 }
 
-void CheckNoLeak(std::string_view input, const Secret& secret, const Outputs& with, const Outputs& without) {
+void CheckNoLeak(std::string_view input, const Secret& secret, const Outputs& with,
+                 const Outputs& without) {
   std::string_view text = input.substr(secret.pos, secret.size);
   for (const auto& [name, value] : with) {
     if (!ChecksName(secret, name) || !ContainsInsensitive(value, text)) continue;
@@ -197,7 +205,8 @@ void CheckNoLeak(std::string_view input, const Secret& secret, const Outputs& wi
       if (name2 == name && ContainsInsensitive(value2, text)) coincidence = true;
     }
     if (!coincidence) {
-      srclink::fuzz::Fail(secret.is_password ? "a password survived parsing" : "an http(s) user name survived parsing",
+      srclink::fuzz::Fail(secret.is_password ? "a password survived parsing"
+                                             : "an http(s) user name survived parsing",
                           name + ": " + value);
     }
   }

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     SRCLINK_FUZZ_CHECK(!error.message.empty(), std::string(body.substr(0, 200)));
     return 0;
   }
-  SRCLINK_FUZZ_CHECK(request.frames.size() <= srclink::server::kMaxResolveFrames, "too many frames");
+  SRCLINK_FUZZ_CHECK(request.frames.size() <= srclink::server::kMaxResolveFrames,
+                     "too many frames");
   SRCLINK_FUZZ_CHECK(request.context >= 0 && request.context <= srclink::server::kMaxSnippetContext,
                      std::to_string(request.context));
   for (const auto& f : request.frames) {

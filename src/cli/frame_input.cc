@@ -24,20 +24,27 @@ int ToInt(std::string_view s) {
 Result<Frame> ParseJsonFrame(std::string_view line) {
   nlohmann::json doc = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Status::InvalidArgument("not valid JSON");
-  if (!doc.is_object()) return Status::InvalidArgument("a JSON frame must be an object such as {\"file\": \"src/x.py\", \"line\": 42}");
+  if (!doc.is_object())
+    return Status::InvalidArgument(
+        "a JSON frame must be an object such as {\"file\": \"src/x.py\", \"line\": 42}");
   Frame f;
   for (const auto& [key, value] : doc.items()) {
     if (key == "file" || key == "module" || key == "function") {
       if (value.is_null()) continue;
       if (!value.is_string()) return Status::InvalidArgument("\"" + key + "\" must be a string");
       std::string s = value.get<std::string>();
-      if (key == "file") f.file = std::move(s);
-      else if (key == "module") f.module = std::move(s);
-      else f.function = std::move(s);
+      if (key == "file")
+        f.file = std::move(s);
+      else if (key == "module")
+        f.module = std::move(s);
+      else
+        f.function = std::move(s);
     } else if (key == "line" || key == "column") {
       if (value.is_null()) continue;
-      if (!value.is_number_integer() || value.get<int64_t>() < 0 || value.get<int64_t>() > 100000000) {
-        return Status::InvalidArgument("\"" + key + "\" must be a whole number from 0 to 100000000");
+      if (!value.is_number_integer() || value.get<int64_t>() < 0 ||
+          value.get<int64_t>() > 100000000) {
+        return Status::InvalidArgument("\"" + key +
+                                       "\" must be a whole number from 0 to 100000000");
       }
       (key == "line" ? f.line : f.column) = static_cast<int>(value.get<int64_t>());
     }
@@ -53,9 +60,11 @@ Result<Frame> ParseJsonFrame(std::string_view line) {
 
 Result<Frame> ParseFrameLine(std::string_view line) {
   if (line.size() > kMaxFrameLineBytes) {
-    return Status::InvalidArgument("the line is " + std::to_string(line.size()) + " bytes; the limit is 65536");
+    return Status::InvalidArgument("the line is " + std::to_string(line.size()) +
+                                   " bytes; the limit is 65536");
   }
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+    line.remove_suffix(1);
   while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
   if (line.empty()) return Status::InvalidArgument("empty line");
   if (line.front() == '{') return ParseJsonFrame(line);

@@ -27,6 +27,7 @@ Status AddHostsFromJson(const std::string& json, const std::string& source, Host
 Status LoadHostConfigFile(const std::string& path, HostRegistry* hosts);
 
 // Config file first (when `config_path` is non-empty), then each --host spec.
-Result<HostRegistry> BuildHostRegistry(const std::string& config_path, const std::vector<std::string>& host_specs);
+Result<HostRegistry> BuildHostRegistry(const std::string& config_path,
+                                       const std::vector<std::string>& host_specs);
 
 }  // namespace srclink::cli

@@ -16,12 +16,12 @@
 namespace srclink {
 
 struct FramePath {
-  std::string path;        // components joined by '/', no leading '/', no "." or ".."
-  bool absolute = false;   // the input was rooted (/x, C:\x, \\server\share, file:///x)
-  bool windows = false;    // drive letter, UNC or backslashes: match case-insensitively
-  int up_levels = 0;       // leading ".." that could not be folded ("../../src/x" → 2)
-  std::string scheme;      // "file", "webpack", "app", "http", "https", "node", … or ""
-  std::string drive;       // "c" for C:\…, lowercased; "" otherwise
+  std::string path;       // components joined by '/', no leading '/', no "." or ".."
+  bool absolute = false;  // the input was rooted (/x, C:\x, \\server\share, file:///x)
+  bool windows = false;   // drive letter, UNC or backslashes: match case-insensitively
+  int up_levels = 0;      // leading ".." that could not be folded ("../../src/x" → 2)
+  std::string scheme;     // "file", "webpack", "app", "http", "https", "node", … or ""
+  std::string drive;      // "c" for C:\…, lowercased; "" otherwise
 
   // Components of `path` (views into it).
   std::vector<std::string_view> Components() const;

@@ -41,7 +41,9 @@ inline size_t Reduce(uint64_t hash, size_t n) {
   return static_cast<size_t>((static_cast<unsigned __int128>(hash) * n) >> 64);
 }
 
-inline char FoldAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+inline char FoldAscii(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 std::string Fold(std::string_view s) {
   std::string out(s);
@@ -107,7 +109,7 @@ struct PathIndex::Impl {
   std::vector<uint64_t> comp_slots;  // (id + 1) | (hash high bits << 32); 0 = empty
   std::vector<uint64_t> comp_hash;   // lookup hash of each component
   size_t comp_count = 0;
-  uint64_t hash_mask = ~0ull;        // all bits, except in tests
+  uint64_t hash_mask = ~0ull;                                     // all bits, except in tests
   std::unordered_map<std::string, std::vector<uint32_t>> folded;  // fold(c) → ids with fold(c) != c
 
   // Trie nodes; node 0 is the root (the empty suffix).
@@ -151,9 +153,12 @@ struct PathIndex::Impl {
     return std::string_view(chars).substr(start, end - start);
   }
   std::string_view Comp(uint32_t id) const {
-    return std::string_view(comp_chars).substr(comp_offsets[id], comp_offsets[id + 1] - comp_offsets[id]);
+    return std::string_view(comp_chars)
+        .substr(comp_offsets[id], comp_offsets[id + 1] - comp_offsets[id]);
   }
-  uint64_t LookupHash(std::string_view s) const { return HashBytes(s.data(), s.size()) & hash_mask; }
+  uint64_t LookupHash(std::string_view s) const {
+    return HashBytes(s.data(), s.size()) & hash_mask;
+  }
 
   // The key of a suffix one component longer than the one keyed `parent_key`.
   static constexpr uint64_t kRootKey = 0x2545F4914F6CDD1Dull;
@@ -246,7 +251,8 @@ struct PathIndex::Impl {
   }
 
   uint32_t AddChild(uint32_t parent, uint32_t comp, uint32_t path, bool ends_here) {
-    if ((edge_count + 1) * 4 > edges.size() * 3) ResizeEdges(edges.empty() ? 1024 : edges.size() * 2);
+    if ((edge_count + 1) * 4 > edges.size() * 3)
+      ResizeEdges(edges.empty() ? 1024 : edges.size() * 2);
     uint32_t id = static_cast<uint32_t>(nodes.size());
     Node node;
     node.count = 1;
@@ -386,7 +392,7 @@ struct PathIndex::Impl {
       if (std::memcmp(base + start, c.data(), c.size()) != 0) break;
       char before = base[start - 1];
       if (before == '\0') return n + 1;  // the whole path matched
-      if (before != '/') break;           // only the end of a component matched
+      if (before != '/') break;          // only the end of a component matched
       ++n;
       pos = start - 1;
     }
@@ -420,7 +426,6 @@ struct PathIndex::Impl {
     FinishMatch(q.deepest->id & ~kShared, static_cast<uint32_t>(q.depth), match);
   }
 
-
   // Case-insensitive: follows, over the exact edges, every component that
   // folds to the same text. The cold path (Windows frames), kept simple.
   Match FoldedLookup(std::span<const std::string_view> comps) const {
@@ -432,7 +437,8 @@ struct PathIndex::Impl {
       ids.clear();
       std::string f = Fold(comps[k - 1 - d]);
       if (uint32_t id = FindComp(f); id != kNone) ids.push_back(id);
-      if (auto it = folded.find(f); it != folded.end()) ids.insert(ids.end(), it->second.begin(), it->second.end());
+      if (auto it = folded.find(f); it != folded.end())
+        ids.insert(ids.end(), it->second.begin(), it->second.end());
       next.clear();
       for (uint32_t node : frontier) {
         for (uint32_t id : ids) {
@@ -634,7 +640,8 @@ PathIndex::Match PathIndex::Lookup(std::span<const std::string_view> components,
   return match;
 }
 
-void PathIndex::LookupBatch(std::span<const std::span<const std::string_view>> queries, Match* out) const {
+void PathIndex::LookupBatch(std::span<const std::span<const std::string_view>> queries,
+                            Match* out) const {
   constexpr size_t kGroup = 8;
   Impl::Pending pending[kGroup];
   for (size_t base = 0; base < queries.size(); base += kGroup) {
@@ -708,17 +715,19 @@ size_t PathIndex::Candidates(const Match& match, size_t limit, std::vector<PathI
       continue;
     }
     if (n.terminal != kNone) queue.push({n.terminal, kNone});
-    for (uint32_t c = n.child; c != kNone; c = m.nodes[c].sibling) queue.push({m.nodes[c].first, c});
+    for (uint32_t c = n.child; c != kNone; c = m.nodes[c].sibling)
+      queue.push({m.nodes[c].first, c});
   }
   return total;
 }
 
 size_t PathIndex::MemoryUsage() const {
   const Impl& m = *impl_;
-  size_t bytes = m.chars.capacity() + m.offsets.capacity() * sizeof(uint32_t) + m.comp_chars.capacity() +
-                 m.comp_offsets.capacity() * sizeof(uint32_t) + m.comp_slots.capacity() * sizeof(uint64_t) +
-                 m.nodes.capacity() * sizeof(Impl::Node) + m.edges.capacity() * sizeof(Impl::Edge) +
-                 m.slots.capacity() * sizeof(Impl::Slot) + m.comp_hash.capacity() * sizeof(uint64_t);
+  size_t bytes =
+      m.chars.capacity() + m.offsets.capacity() * sizeof(uint32_t) + m.comp_chars.capacity() +
+      m.comp_offsets.capacity() * sizeof(uint32_t) + m.comp_slots.capacity() * sizeof(uint64_t) +
+      m.nodes.capacity() * sizeof(Impl::Node) + m.edges.capacity() * sizeof(Impl::Edge) +
+      m.slots.capacity() * sizeof(Impl::Slot) + m.comp_hash.capacity() * sizeof(uint64_t);
   for (const auto& [key, ids] : m.folded) {
     bytes += key.capacity() + sizeof(key) + ids.capacity() * sizeof(uint32_t) + 48;
   }

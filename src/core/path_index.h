@@ -32,10 +32,10 @@ class PathIndex {
 
   // The longest suffix of a looked-up path that tracked paths share.
   struct Match {
-    uint32_t matched = 0;     // trailing components matched (0: not even the basename)
-    uint32_t count = 0;       // tracked paths ending with those components
-    PathId unique = kNoPath;  // the path when count == 1
-    uint32_t node = 0;        // internal: where the match ended
+    uint32_t matched = 0;              // trailing components matched (0: not even the basename)
+    uint32_t count = 0;                // tracked paths ending with those components
+    PathId unique = kNoPath;           // the path when count == 1
+    uint32_t node = 0;                 // internal: where the match ended
     std::vector<uint32_t> more_nodes;  // internal: case-insensitive matches only
   };
 

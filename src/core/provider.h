@@ -46,9 +46,9 @@ std::optional<Provider> ParseProviderName(std::string_view name);
 // line_anchor is appended to file and blame links when one line is given,
 // range_anchor when a range is given (line_anchor when it is empty).
 struct LinkTemplates {
-  std::string file;    // required, e.g. "{base}/view/{commit}/{path}"
-  std::string blame;   // may be empty: no blame link
-  std::string commit;  // required, e.g. "{base}/commit/{commit}"
+  std::string file;          // required, e.g. "{base}/view/{commit}/{path}"
+  std::string blame;         // may be empty: no blame link
+  std::string commit;        // required, e.g. "{base}/commit/{commit}"
   std::string line_anchor;   // e.g. "#L{line}"
   std::string range_anchor;  // e.g. "#L{line}-L{end}"
 };

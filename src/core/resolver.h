@@ -59,7 +59,8 @@ struct ResolveOptions {
 };
 
 enum class ResolutionStatus { kResolved, kAmbiguous, kUnknown };
-std::string_view ResolutionStatusName(ResolutionStatus status);  // "resolved", "ambiguous", "unknown"
+std::string_view ResolutionStatusName(
+    ResolutionStatus status);  // "resolved", "ambiguous", "unknown"
 
 struct Resolution {
   ResolutionStatus status = ResolutionStatus::kUnknown;
@@ -67,8 +68,8 @@ struct Resolution {
   std::vector<std::string> candidates;  // when ambiguous: up to max_candidates
   size_t candidate_count = 0;           // when ambiguous: all of them
   bool user_code = false;               // the service's own code (not runtime, not a dependency)
-  std::string rule;                     // the rule that decided (see above), or "not-found", "no-file", "ambiguous"
-  std::string explanation;              // one sentence: what matched, or why nothing did and what to do
+  std::string rule;  // the rule that decided (see above), or "not-found", "no-file", "ambiguous"
+  std::string explanation;  // one sentence: what matched, or why nothing did and what to do
   FrameOrigin origin;
 
   // "resolved src/x.py rule=suffix user", "ambiguous 3 [a b c] rule=ambiguous".
@@ -94,9 +95,10 @@ class Resolver {
   bool TryMappings(const Prepared& p, Resolution* out) const;
   bool TryModulePath(const Prepared& p, Resolution* out) const;
   bool TryModuleName(const Frame& frame, const Prepared& p, Resolution* out) const;
-  bool Disambiguate(const Prepared& p, const PathIndex::Match& match, std::span<const std::string_view> comps,
-                    Resolution* out) const;
-  void Ambiguous(const PathIndex::Match& match, std::span<const std::string_view> comps, Resolution* out) const;
+  bool Disambiguate(const Prepared& p, const PathIndex::Match& match,
+                    std::span<const std::string_view> comps, Resolution* out) const;
+  void Ambiguous(const PathIndex::Match& match, std::span<const std::string_view> comps,
+                 Resolution* out) const;
   void Learn(const Prepared& p, std::string_view repo_path, uint32_t matched);
   PathId FindPath(std::string_view path, bool windows) const;
 

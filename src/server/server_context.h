@@ -55,8 +55,8 @@ struct ServerContext {
 // Writes {"error": {"code": …, "message": …, "field": …}} with `http_status`.
 // `code` is one of: invalid_argument, unauthenticated, permission_denied,
 // not_found, payload_too_large, unsupported_media_type, internal, unavailable.
-void SendError(httplib::Response& res, int http_status, std::string_view code, const std::string& message,
-               const std::string& field = "");
+void SendError(httplib::Response& res, int http_status, std::string_view code,
+               const std::string& message, const std::string& field = "");
 
 // A Status as an error answer: kInvalidArgument → 400, kNotFound → 404,
 // kUnavailable → 503, others → 500 (the message of a 500 is logged, and the
@@ -66,7 +66,8 @@ void SendStatus(httplib::Response& res, const Status& status, const std::string&
 // The request body, decompressed per Content-Encoding (identity, gzip,
 // zstd), at most options.max_body bytes. On failure writes the error answer
 // (400, 413 or 415) and returns std::nullopt.
-std::optional<std::string> ReadBody(const ServerContext& ctx, const httplib::Request& req, httplib::Response& res);
+std::optional<std::string> ReadBody(const ServerContext& ctx, const httplib::Request& req,
+                                    httplib::Response& res);
 
 void RegisterUploadRoutes(httplib::Server& http, ServerContext& ctx);  // upload_routes.cc
 void RegisterReadRoutes(httplib::Server& http, ServerContext& ctx);    // read_routes.cc

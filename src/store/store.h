@@ -43,17 +43,17 @@ struct CommitUpload {
   std::string commit_sha;      // 40 lowercase hex digits
   std::string parent_sha;      // first parent, or "" (a root commit or unknown)
   std::vector<TrackedPath> files;
-  std::string source;          // who uploaded: "srclink", "datadog-ci", "fetch"
-  int64_t uploaded_at = 0;     // unix seconds
+  std::string source;       // who uploaded: "srclink", "datadog-ci", "fetch"
+  int64_t uploaded_at = 0;  // unix seconds
 };
 
 // What PutCommit did, for the uploader's log and the storage benchmark.
 struct CommitStored {
-  bool created = false;        // false: the commit was already stored (blob ids may have been added)
-  std::string encoding;        // "snapshot" or "delta"
-  int64_t new_paths = 0;       // paths this repository had not seen
-  int64_t new_versions = 0;    // (path, blob) pairs it had not seen
-  int64_t encoded_bytes = 0;   // bytes of the commit's set encoding
+  bool created = false;       // false: the commit was already stored (blob ids may have been added)
+  std::string encoding;       // "snapshot" or "delta"
+  int64_t new_paths = 0;      // paths this repository had not seen
+  int64_t new_versions = 0;   // (path, blob) pairs it had not seen
+  int64_t encoded_bytes = 0;  // bytes of the commit's set encoding
 };
 
 struct RepositoryInfo {
@@ -72,7 +72,7 @@ struct CommitInfo {
   std::string source;
   int64_t uploaded_at = 0;
   int64_t file_count = 0;
-  bool has_blob_ids = false;   // every file has a blob id (contents can be linked)
+  bool has_blob_ids = false;  // every file has a blob id (contents can be linked)
 };
 
 struct StoredBlob {
@@ -109,7 +109,8 @@ class Store {
   virtual Result<CommitStored> PutCommit(const CommitUpload& upload) = 0;
 
   // NotFound when the commit was not uploaded.
-  virtual Result<CommitInfo> GetCommit(std::string_view repository_id, std::string_view commit_sha) = 0;
+  virtual Result<CommitInfo> GetCommit(std::string_view repository_id,
+                                       std::string_view commit_sha) = 0;
 
   // The files of a commit, sorted by path. NotFound when not uploaded.
   virtual Result<std::vector<TrackedPath>> GetCommitFiles(std::string_view repository_id,
@@ -117,17 +118,20 @@ class Store {
 
   // Full SHAs of the repository's uploaded commits that start with `prefix`
   // (at most `limit`), for short-SHA resolution.
-  virtual Result<std::vector<std::string>> FindCommits(std::string_view repository_id, std::string_view prefix,
-                                                       size_t limit) = 0;
+  virtual Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
+                                                       std::string_view prefix, size_t limit) = 0;
 
   virtual Result<std::vector<RepositoryInfo>> ListRepositories() = 0;
   // Newest first.
-  virtual Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id, size_t limit) = 0;
+  virtual Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id,
+                                                      size_t limit) = 0;
 
   // Of `blob_ids`, those whose contents are not stored.
-  virtual Result<std::vector<std::string>> MissingBlobs(const std::vector<std::string>& blob_ids) = 0;
+  virtual Result<std::vector<std::string>> MissingBlobs(
+      const std::vector<std::string>& blob_ids) = 0;
   // Stores contents (already zstd-compressed) under a verified blob id. Idempotent.
-  virtual Status PutBlob(std::string_view blob_id, std::string_view compressed, int64_t size, int64_t now) = 0;
+  virtual Status PutBlob(std::string_view blob_id, std::string_view compressed, int64_t size,
+                         int64_t now) = 0;
   // NotFound when absent. Marks the blob used at `now` (for retention).
   virtual Result<StoredBlob> GetBlob(std::string_view blob_id, int64_t now) = 0;
   // Deletes contents last used before `unused_since`; returns how many.

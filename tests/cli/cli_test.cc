@@ -86,14 +86,16 @@ TEST(CliTest, VersionAndHelp) {
 }
 
 TEST(CliTest, UrlHumanAndJsonNeverRepeatCredentials) {
-  Outcome human = RunCli({"url", "https://user:s3cret@github.com/org/repo.git", "git@gitlab.com:g/sub/r.git"});
+  Outcome human =
+      RunCli({"url", "https://user:s3cret@github.com/org/repo.git", "git@gitlab.com:g/sub/r.git"});
   EXPECT_EQ(human.code, 0) << human.err;
   EXPECT_THAT(human.out, HasSubstr("id         github.com/org/repo\n"));
   EXPECT_THAT(human.out, HasSubstr("provider   gitlab\n"));
   EXPECT_THAT(human.out + human.err, Not(HasSubstr("s3cret")));
   EXPECT_THAT(human.out + human.err, Not(HasSubstr("user")));
 
-  Outcome js = RunCli({"url", "--json", "https://tok3n@github.com/o/r", "ftp://u:pw9@h/x", "git@bitbucket.org:w/r.git"});
+  Outcome js = RunCli({"url", "--json", "https://tok3n@github.com/o/r", "ftp://u:pw9@h/x",
+                       "git@bitbucket.org:w/r.git"});
   EXPECT_EQ(js.code, 1);  // one was rejected
   auto lines = JsonLines(js.out);
   ASSERT_EQ(lines.size(), 3u);
@@ -111,10 +113,11 @@ TEST(CliTest, UrlWithDeclaredHostAndConfigFile) {
   TempDir dir;
   std::string config = dir.Write("srclink.json", R"({"hosts": {"code.internal": {
       "file": "{base}/view/{commit}/{path}", "commit": "{base}/c/{commit}", "line_anchor": "#L{line}"}}})");
-  Outcome declared = RunCli({"url", "--json", "--host", "git.corp.example=gitlab", "https://git.corp.example/a/b"});
+  Outcome declared = RunCli(
+      {"url", "--json", "--host", "git.corp.example=gitlab", "https://git.corp.example/a/b"});
   EXPECT_EQ(JsonLines(declared.out)[0]["provider"], "gitlab");
-  Outcome from_env = RunCli({"link", "--repo", "https://code.internal/team/app", "--commit", kSha, "--path", "x.py",
-                             "--line", "7"},
+  Outcome from_env = RunCli({"link", "--repo", "https://code.internal/team/app", "--commit", kSha,
+                             "--path", "x.py", "--line", "7"},
                             "", {{"SRCLINK_CONFIG", config}});
   EXPECT_EQ(from_env.code, 0) << from_env.err;
   EXPECT_EQ(from_env.out, "https://code.internal/team/app/view/" + kSha + "/x.py#L7\n");
@@ -132,7 +135,8 @@ TEST(CliTest, LinkPrintsOneUrl) {
   const Case cases[] = {
       {{"--path", "src/a b.py", "--line", "10-20"},
        "https://github.com/o/r/blob/" + kSha + "/src/a%20b.py#L10-L20\n"},
-      {{"--path", "src/x.py", "--kind", "blame", "--line", "3"}, "https://github.com/o/r/blame/" + kSha + "/src/x.py#L3\n"},
+      {{"--path", "src/x.py", "--kind", "blame", "--line", "3"},
+       "https://github.com/o/r/blame/" + kSha + "/src/x.py#L3\n"},
       {{"--kind", "commit"}, "https://github.com/o/r/commit/" + kSha + "\n"},
   };
   for (const Case& c : cases) {
@@ -152,10 +156,13 @@ TEST(CliTest, LinkErrorsAreClear) {
   const Case cases[] = {
       {{"--repo", "git@github.com:o/r.git", "--commit", kSha, "--path", "x", "--line", "20-10"},
        "--line: "},
-      {{"--repo", "/srv/git/r.git", "--commit", kSha, "--path", "x"}, "--repo: \"/srv/git/r.git\" is not a remote"},
-      {{"--repo", "https://git.unknown.example/o/r", "--commit", kSha, "--path", "x"}, "git.unknown.example"},
+      {{"--repo", "/srv/git/r.git", "--commit", kSha, "--path", "x"},
+       "--repo: \"/srv/git/r.git\" is not a remote"},
+      {{"--repo", "https://git.unknown.example/o/r", "--commit", kSha, "--path", "x"},
+       "git.unknown.example"},
       {{"--repo", "git@github.com:o/r.git", "--commit", kSha}, "--path is required"},
-      {{"--repo", "git@github.com:o/r.git", "--commit", kSha, "--path", "x", "--kind", "tree"}, "--kind"},
+      {{"--repo", "git@github.com:o/r.git", "--commit", kSha, "--path", "x", "--kind", "tree"},
+       "--kind"},
       {{"--commit", kSha, "--path", "x"}, "--repo is required"},
   };
   for (const Case& c : cases) {
@@ -170,9 +177,10 @@ TEST(CliTest, LinkErrorsAreClear) {
 
 TEST(CliTest, ResolveFromFileListStreamsJsonLinesInOrder) {
   TempDir dir;
-  std::string files = dir.Write("files.txt",
-                                "services/api/src/index.js\r\nservices/web/src/index.js\nservices/web/src/server.js\n"
-                                "src/main/java/com/acme/Foo.java\nREADME.md\n");
+  std::string files = dir.Write(
+      "files.txt",
+      "services/api/src/index.js\r\nservices/web/src/index.js\nservices/web/src/server.js\n"
+      "src/main/java/com/acme/Foo.java\nREADME.md\n");
   std::string input =
       "/app/src/index.js:3\n"
       "\n"
@@ -181,8 +189,8 @@ TEST(CliTest, ResolveFromFileListStreamsJsonLinesInOrder) {
       "/usr/lib/node_modules/express/lib/router.js:5\n"
       "/app/src/server.js:9\n"
       "/app/src/index.js:4\n";
-  Outcome o = RunCli({"resolve", "--files", files, "--repository-url", "https://github.com/acme/shop",
-                      "--commit", kSha, "--json"},
+  Outcome o = RunCli({"resolve", "--files", files, "--repository-url",
+                      "https://github.com/acme/shop", "--commit", kSha, "--json"},
                      input);
   EXPECT_EQ(o.code, 1);  // the malformed line
   EXPECT_THAT(o.err, HasSubstr("stdin:4: not valid JSON"));
@@ -194,7 +202,8 @@ TEST(CliTest, ResolveFromFileListStreamsJsonLinesInOrder) {
   EXPECT_EQ(lines[1]["status"], "resolved");
   EXPECT_EQ(lines[1]["path"], "src/main/java/com/acme/Foo.java");
   EXPECT_EQ(lines[1]["rule"], "jvm-class");
-  EXPECT_EQ(lines[1]["links"]["file"], "https://github.com/acme/shop/blob/" + kSha + "/src/main/java/com/acme/Foo.java#L12");
+  EXPECT_EQ(lines[1]["links"]["file"],
+            "https://github.com/acme/shop/blob/" + kSha + "/src/main/java/com/acme/Foo.java#L12");
   EXPECT_EQ(lines[2]["status"], "error");
   EXPECT_EQ(lines[3]["status"], "unknown");
   EXPECT_EQ(lines[3]["user_code"], false);
@@ -208,12 +217,15 @@ TEST(CliTest, ResolveFromFileListStreamsJsonLinesInOrder) {
 
 TEST(CliTest, ResolveRootAndMapArguments) {
   TempDir dir;
-  std::string files = dir.Write("files.txt", "services/api/src/index.js\nservices/web/src/index.js\n");
-  Outcome root = RunCli({"resolve", "--files", files, "--root", "services/web", "--json", "/app/src/index.js"});
+  std::string files =
+      dir.Write("files.txt", "services/api/src/index.js\nservices/web/src/index.js\n");
+  Outcome root = RunCli(
+      {"resolve", "--files", files, "--root", "services/web", "--json", "/app/src/index.js"});
   EXPECT_EQ(JsonLines(root.out)[0]["path"], "services/web/src/index.js");
   EXPECT_EQ(JsonLines(root.out)[0]["rule"], "root");
   EXPECT_FALSE(JsonLines(root.out)[0].contains("links"));  // no repository known
-  Outcome map = RunCli({"resolve", "--files", files, "--map", "/app=services/api", "--json", "/app/src/index.js"});
+  Outcome map = RunCli(
+      {"resolve", "--files", files, "--map", "/app=services/api", "--json", "/app/src/index.js"});
   EXPECT_EQ(JsonLines(map.out)[0]["path"], "services/api/src/index.js");
   EXPECT_EQ(JsonLines(map.out)[0]["rule"], "mapping");
   Outcome bad = RunCli({"resolve", "--files", files, "--map", "nomapping", "x.js"});
@@ -299,8 +311,9 @@ TEST_F(BinaryTest, ResolveAgainstACheckoutsHead) {
                     " GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t "
                     "GIT_AUTHOR_EMAIL=t@x GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@x && ";
   int code = 0;
-  Shell(git + "git init -q . && git add -A && git commit -qm init && "
-              "git remote add origin https://deploy:hunter2@github.com/acme/shop.git",
+  Shell(git +
+            "git init -q . && git add -A && git commit -qm init && "
+            "git remote add origin https://deploy:hunter2@github.com/acme/shop.git",
         &code);
   ASSERT_EQ(code, 0);
   std::string head = Shell(git + "git rev-parse HEAD");
@@ -318,7 +331,8 @@ TEST_F(BinaryTest, ResolveAgainstACheckoutsHead) {
 
   std::string version = Shell(std::string(SRCLINK_BINARY) + " --version", &code);
   EXPECT_EQ(version, "srclink 0.1.0\n");
-  Shell(std::string(SRCLINK_BINARY) + " resolve --repo-dir /nonexistent-dir x.py 2>/dev/null", &code);
+  Shell(std::string(SRCLINK_BINARY) + " resolve --repo-dir /nonexistent-dir x.py 2>/dev/null",
+        &code);
   EXPECT_EQ(code, 1);
 }
 

@@ -319,7 +319,8 @@ std::vector<UrlCase> Cases() {
       {"https://github.com/o/../r", "error: \"..\""},
       {"https://user:dotsecret@github.com/o/../r", "error: \"..\"", "dotsecret"},
       // An intranet host without a dot needs a scheme; an scp-like alias is refused.
-      {"https://gitserver/o/r", "https://gitserver/o/r | gitserver/o/r | unknown | https://gitserver/o/r"},
+      {"https://gitserver/o/r",
+       "https://gitserver/o/r | gitserver/o/r | unknown | https://gitserver/o/r"},
       {"myalias:org/repo", "error: not a fully qualified domain name"},
       {"https://user:aliassecret@gitserver/o/r",
        "https://gitserver/o/r | gitserver/o/r | unknown | https://gitserver/o/r", "aliassecret"},
@@ -399,7 +400,8 @@ TEST(RepositoryUrlTest, IdIsIdempotent) {
     if (!url.ok()) continue;
     // An id with a dotless host ("gitserver/o/r") reads as a relative path:
     // such hosts are written with a scheme.
-    if (url->host.find('.') == std::string::npos && url->host != "localhost" && url->host[0] != '[') continue;
+    if (url->host.find('.') == std::string::npos && url->host != "localhost" && url->host[0] != '[')
+      continue;
     ++accepted;
     Result<RepositoryUrl> again = RepositoryUrl::Parse(url->Id(), &hosts);
     ASSERT_TRUE(again.ok()) << c.input << " -> " << url->Id() << ": " << again.status().message();
