@@ -88,7 +88,8 @@ using namespace srclink;  // NOLINT: test file
 
 void StoreSuite::SetUp() {
   store_ = GetParam().open();
-  if (store_ == nullptr) GTEST_SKIP() << GetParam().name << " backend is not available";
+  ASSERT_NE(store_, nullptr) << GetParam().name
+                             << " backend could not be opened (see the log above)";
   Status s = store_->Migrate();
   ASSERT_TRUE(s.ok()) << s.ToString();
 }

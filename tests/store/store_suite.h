@@ -5,8 +5,9 @@
 //       "file", [] { return std::unique_ptr<srclink::Store>(...); }}),
 //       [](const auto& info) { return info.param.name; });
 //
-// `open` returns a fresh, empty store for each test (nullptr skips the test,
-// e.g. when no PostgreSQL server is configured); the suite migrates it.
+// `open` returns a fresh, empty store for each test (nullptr fails the test:
+// a backend that cannot be opened is a failure, never a skip); the suite
+// migrates it.
 #pragma once
 
 #include <functional>
