@@ -32,6 +32,7 @@
 #include "cli/commands.h"
 #include "cli/upload_client.h"
 #include "core/json_text.h"
+#include "git/isolated_git_config.h"
 
 namespace srclink::cli {
 namespace {
@@ -335,19 +336,9 @@ struct RunResult {
 class UploadTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    git_libgit2_init();
-    std::string pattern = (fs::temp_directory_path() / "srclink_upload_config.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    config_dir_ = pattern;
-    for (int level : {GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
-                      GIT_CONFIG_LEVEL_GLOBAL}) {
-      git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, config_dir_.c_str());
-    }
+    ::srclink::testing::IsolatedGitConfig::Enter("srclink_upload_config");
   }
-  static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(config_dir_, ec);
-  }
+  static void TearDownTestSuite() { ::srclink::testing::IsolatedGitConfig::Leave(); }
 
   void SetUp() override {
     std::string pattern = (fs::temp_directory_path() / "srclink_upload_test.XXXXXX").string();
@@ -405,7 +396,6 @@ class UploadTest : public ::testing::Test {
     return r;
   }
 
-  static inline fs::path config_dir_;
   fs::path root_;
   std::map<std::string, std::string> env_;
 };

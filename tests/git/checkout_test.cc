@@ -5,6 +5,7 @@
 // GIT_CONFIG_NOSYSTEM=1, a fixed identity and no inherited GIT_DIR & co.;
 // libgit2's global/XDG/system config search paths point at an empty directory.
 #include "git/checkout.h"
+#include "git/isolated_git_config.h"
 
 #include <git2.h>
 #include <gmock/gmock.h>
@@ -185,23 +186,9 @@ std::unique_ptr<Checkout> OpenOrFail(const fs::path& dir) {
 class RealCheckoutTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    // Keep libgit2 away from the machine's global, XDG and system config.
-    git_libgit2_init();
-    std::string pattern =
-        (fs::temp_directory_path() / "srclink_checkout_test_config.XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    config_dir_ = pattern;
-    for (int level : {GIT_CONFIG_LEVEL_PROGRAMDATA, GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG,
-                      GIT_CONFIG_LEVEL_GLOBAL}) {
-      git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, config_dir_.c_str());
-    }
+    ::srclink::testing::IsolatedGitConfig::Enter("srclink_checkout_test_config");
   }
-
-  static void TearDownTestSuite() {
-    // libgit2 keeps pointing here; a missing directory holds no config either.
-    std::error_code ec;
-    fs::remove_all(config_dir_, ec);
-  }
+  static void TearDownTestSuite() { ::srclink::testing::IsolatedGitConfig::Leave(); }
 
   void SetUp() override {
     std::string pattern = (fs::temp_directory_path() / "srclink_checkout_test.XXXXXX").string();
@@ -261,7 +248,6 @@ class RealCheckoutTest : public ::testing::Test {
     Git(dir, "commit -q -m change");
   }
 
-  static inline fs::path config_dir_;
   fs::path root_;
   fs::path sub_;
 };
@@ -338,7 +324,9 @@ TEST_F(RealCheckoutTest, DirectoryOutsideAnyRepositoryIsAnError) {
   fs::create_directories(plain);
   if (RunShell("cd " + ShellQuote(plain.string()) + " && git rev-parse --git-dir >/dev/null 2>&1")
           .exit_code == 0) {
-    GTEST_SKIP() << "the temporary directory is itself inside a git repository";
+    FAIL() << plain
+           << " is itself inside a git repository: set TMPDIR to a directory outside any "
+              "checkout to run this test";
   }
   Result<std::unique_ptr<Checkout>> checkout = OpenRealCheckout(plain.string());
   ASSERT_FALSE(checkout.ok());
