@@ -231,17 +231,16 @@ Resolver::Resolver(const PathIndex& index, ResolveOptions options)
   // a mapping applies only to frames rooted the same way.
   for (const CodeMapping& m : options_.mappings) {
     FramePath stack = NormalizeFramePath(m.stack_root);
-    FramePath source = NormalizeFramePath(m.source_root);
-    mappings_.push_back(CodeMapping{RootKey(stack) + stack.path, source.path});
+    Mapping mapping{
+        RootKey(stack) + stack.path, RootKey(stack), {}, NormalizeFramePath(m.source_root).path};
+    std::vector<std::string_view> prefix;
+    SplitComponents(stack.path, &prefix);
+    mapping.prefix.assign(prefix.begin(), prefix.end());
+    mappings_.push_back(std::move(mapping));
   }
-  // Most specific (most components) first; stable for equal depth.
-  auto depth = [](const CodeMapping& m) {
-    std::vector<std::string_view> comps;
-    SplitComponents(NormalizeFramePath(m.stack_root).path, &comps);
-    return comps.size();
-  };
-  std::stable_sort(mappings_.begin(), mappings_.end(),
-                   [&](const CodeMapping& a, const CodeMapping& b) { return depth(a) > depth(b); });
+  std::stable_sort(mappings_.begin(), mappings_.end(), [](const Mapping& a, const Mapping& b) {
+    return a.prefix.size() > b.prefix.size();
+  });
   root_ = NormalizeFramePath(options_.root_path).path;
 }
 
@@ -399,12 +398,15 @@ bool Resolver::TryMappings(const Prepared& p, Resolution* out) const {
   if (p.comps.empty()) return false;
   const bool fold = p.fp.windows;
   const std::string root_key = RootKey(p.fp);
-  for (const CodeMapping& m : mappings_) {
-    FramePath stack = NormalizeFramePath(m.stack_root);
-    if (RootKey(stack) != root_key) continue;  // "/app" never maps "app/x" or "webpack:///app/x"
-    std::vector<std::string_view> prefix;
-    SplitComponents(stack.path, &prefix);
-    if (prefix.size() >= p.comps.size() || !StartsWithComponents(p.comps, prefix, fold)) continue;
+  for (const Mapping& m : mappings_) {
+    if (m.root_key != root_key) continue;  // "/app" never maps "app/x" or "webpack:///app/x"
+    const std::vector<std::string>& prefix = m.prefix;
+    if (prefix.size() >= p.comps.size()) continue;
+    bool applies = true;
+    for (size_t i = 0; i < prefix.size() && applies; ++i) {
+      applies = fold ? EqualsIgnoreCase(p.comps[i], prefix[i]) : p.comps[i] == prefix[i];
+    }
+    if (!applies) continue;
     std::string candidate =
         JoinPath(m.source_root, JoinComponents(std::span(p.comps).subspan(prefix.size())));
     PathId id = FindPath(candidate, fold);
@@ -413,7 +415,7 @@ bool Resolver::TryMappings(const Prepared& p, Resolution* out) const {
       // applies decides, even when it finds nothing.
       out->status = ResolutionStatus::kUnknown;
       out->rule = "not-found";
-      out->explanation = "the code mapping " + m.stack_root + " → " +
+      out->explanation = "the code mapping " + m.shown + " → " +
                          (m.source_root.empty() ? "(repository root)" : m.source_root) + " gives " +
                          candidate + ", which is not tracked at this commit; check the mapping";
       return true;
@@ -421,7 +423,7 @@ bool Resolver::TryMappings(const Prepared& p, Resolution* out) const {
     out->status = ResolutionStatus::kResolved;
     out->path = std::string(index_.path(id));
     out->rule = "mapping";
-    out->explanation = "the code mapping " + m.stack_root + " → " +
+    out->explanation = "the code mapping " + m.shown + " → " +
                        (m.source_root.empty() ? "(repository root)" : m.source_root) + " gives " +
                        out->path;
     return true;

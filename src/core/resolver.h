@@ -104,8 +104,16 @@ class Resolver {
 
   const PathIndex& index_;
   ResolveOptions options_;
-  std::vector<CodeMapping> mappings_;  // normalised, most specific first
-  std::string root_;                   // normalised root path
+  // A code mapping, normalised once: applies to frames rooted like it
+  // (root_key: "/", "C:/", "webpack:///", "") whose path starts with prefix.
+  struct Mapping {
+    std::string shown;  // "/app", "C:/build": for explanations
+    std::string root_key;
+    std::vector<std::string> prefix;
+    std::string source_root;  // normalised repository directory
+  };
+  std::vector<Mapping> mappings_;  // most specific (longest prefix) first
+  std::string root_;               // normalised root path
   // Learnt: frame prefix → (repository prefix → votes).
   std::map<std::string, std::map<std::string, uint32_t>> learnt_;
 };
