@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/frame_input.h"
 #include "cli/host_config.h"
+#include "cli/resolve_target.h"
 #include "core/links.h"
 #include "core/repository_url.h"
 #include "core/resolver.h"
@@ -56,7 +57,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr size_t kResolveBatch = 256;
-constexpr size_t kMaxTrackedPathBytes = 4096;
 
 // A command: its name, one line of help, and how to set up and run it.
 struct Command {
@@ -213,125 +213,6 @@ std::unique_ptr<CLI::App> ResolveApp(ResolveOptionsCli* o) {
   return app;
 }
 
-// The tracked paths, the commit and the repository that frames resolve against.
-struct Target {
-  PathIndex index;
-  std::string commit;
-  std::optional<RepositoryUrl> repo;
-  std::string source;  // "checkout /x at abc123" for the header line
-};
-
-Status LoadTarget(const ResolveOptionsCli& o, const HostRegistry& hosts, Streams& io, Target* t) {
-  PathIndex::Builder builder;
-  if (!o.files.empty()) {
-    std::ifstream in(o.files, std::ios::binary);
-    if (!in) return Status::IoError("cannot read " + o.files + ": check the --files path");
-    std::string line;
-    size_t n = 0;
-    while (std::getline(in, line)) {
-      ++n;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.size() > kMaxTrackedPathBytes) {
-        return Status::InvalidArgument(o.files + ":" + std::to_string(n) +
-                                       ": a path longer than 4096 bytes");
-      }
-      if (!line.empty()) builder.Add(line);
-    }
-    t->source = o.files;
-  } else {
-    std::string dir = o.repo_dir.empty() ? "." : o.repo_dir;
-    auto checkout = OpenRealCheckout(dir);
-    if (!checkout.ok()) return checkout.status();
-    auto head = (*checkout)->HeadCommit();
-    if (!head.ok()) return head.status();
-    t->commit = *head;
-    Status st = (*checkout)->ListTrackedFiles(*head, [&](const TrackedFile& f) {
-      builder.Add(f.path);
-      return Status::Ok();
-    });
-    if (!st.ok()) return st;
-    t->source = (*checkout)->TopLevel() + " at " + t->commit.substr(0, 12);
-    if (o.repository_url.empty()) {
-      auto remotes = (*checkout)->Remotes();
-      if (remotes.ok() && !remotes->empty()) {
-        auto url = RepositoryUrl::Parse(remotes->front().url, &hosts);
-        if (url.ok()) {
-          t->repo = *url;
-        } else if (!o.json) {
-          io.err << "srclink resolve: remote " << remotes->front().name << ": "
-                 << url.status().message() << "; no links\n";
-        }
-      }
-    }
-  }
-  if (!o.repository_url.empty()) {
-    auto url = RepositoryUrl::Parse(o.repository_url, &hosts);
-    if (!url.ok()) return url.status().WithContext("--repository-url");
-    t->repo = *url;
-  }
-  if (!o.commit.empty()) t->commit = o.commit;
-  t->index = builder.Build();
-  return Status::Ok();
-}
-
-json ResolutionJson(const std::string& input, const Frame& frame, const Resolution& r,
-                    const Target& t, const HostRegistry& hosts) {
-  json j = {{"frame", RedactCredentials(input)},
-            {"status", std::string(ResolutionStatusName(r.status))}};
-  if (frame.line > 0) j["line"] = frame.line;
-  if (r.status == ResolutionStatus::kResolved) j["path"] = r.path;
-  if (r.status == ResolutionStatus::kAmbiguous) {
-    j["candidates"] = r.candidates;
-    j["candidate_count"] = r.candidate_count;
-  }
-  j["user_code"] = r.user_code;
-  j["rule"] = r.rule;
-  j["explanation"] = r.explanation;
-  if (r.origin.kind != OriginKind::kUser) {
-    json origin = {{"kind", std::string(OriginKindName(r.origin.kind))}};
-    if (!r.origin.ecosystem.empty()) origin["ecosystem"] = r.origin.ecosystem;
-    if (!r.origin.package.empty()) origin["package"] = r.origin.package;
-    if (!r.origin.version.empty()) origin["version"] = r.origin.version;
-    j["origin"] = origin;
-  }
-  if (r.status == ResolutionStatus::kResolved && t.repo && !t.commit.empty()) {
-    auto links = MakeLinks(*t.repo, t.commit, r.path, LineRange{frame.line, 0}, hosts);
-    if (links.ok()) {
-      json l = {{"file", links->file}};
-      if (!links->blame.empty()) l["blame"] = links->blame;
-      l["commit"] = links->commit;
-      j["links"] = l;
-    }
-  }
-  return j;
-}
-
-void PrintHuman(const std::string& input, const Frame& frame, const Resolution& r, const Target& t,
-                const HostRegistry& hosts, std::ostream& out) {
-  out << RedactCredentials(input) << "\n";
-  out << "  " << ResolutionStatusName(r.status);
-  if (r.status == ResolutionStatus::kResolved)
-    out << "  " << r.path << (frame.line > 0 ? ":" + std::to_string(frame.line) : "");
-  out << "  [" << r.rule << (r.user_code ? ", user code" : "") << "]\n";
-  out << "  " << r.explanation << "\n";
-  if (r.status == ResolutionStatus::kAmbiguous) {
-    for (const auto& c : r.candidates) out << "    " << c << "\n";
-    if (r.candidate_count > r.candidates.size()) {
-      out << "    … and " << (r.candidate_count - r.candidates.size()) << " more\n";
-    }
-  }
-  if (r.status == ResolutionStatus::kResolved && t.repo && !t.commit.empty()) {
-    auto links = MakeLinks(*t.repo, t.commit, r.path, LineRange{frame.line, 0}, hosts);
-    if (links.ok()) {
-      out << "  file    " << links->file << "\n";
-      if (!links->blame.empty()) out << "  blame   " << links->blame << "\n";
-      out << "  commit  " << links->commit << "\n";
-    } else {
-      out << "  no links: " << links.status().message() << "\n";
-    }
-  }
-}
-
 int RunResolve(const std::vector<std::string>& args, Streams& io) {
   ResolveOptionsCli o;
   auto app = ResolveApp(&o);
@@ -344,8 +225,10 @@ int RunResolve(const std::vector<std::string>& args, Streams& io) {
     if (!m.ok()) return Fail(io, "resolve", m.status().WithContext("--map"), 2);
     ro.mappings.push_back(*m);
   }
-  Target target;
-  if (Status st = LoadTarget(o, *hosts, io, &target); !st.ok()) return Fail(io, "resolve", st);
+  ResolveTarget target;
+  ResolveTargetOptions to{o.repo_dir, o.files, o.repository_url, o.commit, o.json};
+  if (Status st = LoadResolveTarget(to, *hosts, io.err, &target); !st.ok())
+    return Fail(io, "resolve", st);
   ro.root_path = o.root;
   ro.learn = !o.no_learn;
   ro.max_candidates = o.max_candidates;
@@ -385,7 +268,7 @@ int RunResolve(const std::vector<std::string>& args, Streams& io) {
                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
                << "\n";
       } else {
-        PrintHuman(inputs[i], frames[i], r, target, *hosts, io.out);
+        PrintResolution(inputs[i], frames[i], r, target, *hosts, io.out);
       }
     }
     io.out.flush();
