@@ -235,6 +235,17 @@ std::string GitTags::Dump() const {
   return out;
 }
 
+bool IsGitTagAttribute(std::string_view name) {
+  if (name == kRootLabel || name == kDdTags || name == kPodAnnotation || name == "dd_tags")
+    return true;
+  for (const Source& s : kSources) {
+    if (name == s.name) return true;
+    if (s.name.front() == 'D' && name.size() == s.name.size() && Lower(name) == Lower(s.name))
+      return true;
+  }
+  return false;
+}
+
 bool IsCommitOrRef(std::string_view value) {
   if (value.empty() || value.size() > 255) return false;
   if (IsHex(value)) return value.size() >= 7 && value.size() <= 40;

@@ -58,6 +58,9 @@ using Attribute = std::pair<std::string_view, std::string_view>;
 GitTags ExtractGitTags(const std::vector<Attribute>& attributes,
                        const HostRegistry* hosts = nullptr);
 
+// True for the attribute names ExtractGitTags() reads (decoders keep only these).
+bool IsGitTagAttribute(std::string_view name);
+
 // True for a value that can name a commit: hex of 7..40 digits, or a git ref name
 // (no spaces, control characters, "..", "~^:?*[\\", at most 255 bytes).
 bool IsCommitOrRef(std::string_view value);

@@ -117,6 +117,18 @@ TEST(GitTagsTest, NestedJsonInTheAnnotationIsIgnoredNotRecursedInto) {
   EXPECT_EQ(ok.commit, "1234567");
 }
 
+TEST(GitTagsTest, GitTagAttributeNames) {
+  for (const char* name : {"vcs.repository.url.full", "vcs.ref.head.revision", "_dd.git.commit.sha",
+                           "git.repository_url", "DD_GIT_COMMIT_SHA", "dd_git_repository_url",
+                           "DD_TAGS", "org.opencontainers.image.revision", "service_repository",
+                           "service_git_ref", "service_root_path", "ad.datadoghq.com/tags"}) {
+    EXPECT_TRUE(IsGitTagAttribute(name)) << name;
+  }
+  for (const char* name : {"service.name", "git.commit", "http.route", "", "vcs"}) {
+    EXPECT_FALSE(IsGitTagAttribute(name)) << name;
+  }
+}
+
 TEST(GitTagsTest, CommitOrRef) {
   EXPECT_TRUE(IsCommitOrRef("abcdef1"));
   EXPECT_TRUE(IsCommitOrRef(kSha));
