@@ -329,6 +329,7 @@ const std::vector<Command>& Commands() {
          LinkOptions o;
          return LinkApp(&o)->help();
        }},
+      {"trace", "Parse a stack trace of any language; resolve its frames", RunTrace, TraceHelp},
       {"resolve", "Resolve stack frames to repository files, with links", RunResolve,
        [] {
          ResolveOptionsCli o;

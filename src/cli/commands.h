@@ -31,10 +31,12 @@ int Fail(Streams& io, const std::string& command, const Status& status, int code
 int RunServe(const std::vector<std::string>& args, Streams& io);   // serve_command.cc
 int RunKeys(const std::vector<std::string>& args, Streams& io);    // keys_command.cc
 int RunUpload(const std::vector<std::string>& args, Streams& io);  // upload_command.cc
+int RunTrace(const std::vector<std::string>& args, Streams& io);   // trace_command.cc
 
 // Help text of each, for `srclink help NAME`.
 std::string ServeHelp();
 std::string KeysHelp();
 std::string UploadHelp();
+std::string TraceHelp();
 
 }  // namespace srclink::cli

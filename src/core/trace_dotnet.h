@@ -1,0 +1,34 @@
+// .NET stack traces (C#, F#, VB): see stack_trace.h for the contract every
+// language parser keeps.
+//
+// Understands Exception.ToString() as .NET Framework, .NET Core and Mono
+// print it, alone or inside ASP.NET Core / systemd logs:
+//
+//   Unhandled exception. System.InvalidOperationException: outer   <- exception
+//    ---> System.ArgumentException: inner                          <- relation "cause"
+//      at App.Repo.Load(String id) in /src/App/Repo.cs:line 42     <- frame of "inner"
+//      --- End of inner exception stack trace ---                  <- back to "outer"
+//      at App.Program.<Main>d__0.MoveNext() in C:\src\App\Program.cs:line 12
+//   --- End of stack trace from previous location ---              <- skipped
+//
+// A frame's module is the type ("App.Repo", nested types keep their '+'),
+// its function the method ("Load", generic arguments dropped); an async state machine
+// "Type.<Main>d__0.MoveNext" becomes module "Type", function "Main".
+// Mono's "[0x00000] in <file>:42", Application Insights'
+// "Method (Assembly, Version=…)" and AggregateException's
+// "---> (Inner Exception #0) X: msg" … "<---" are understood too, as are
+// localized line words (":Zeile 42") and German "bei" for "at".
+//
+// Pure; linear in the input.
+#pragma once
+
+#include <string_view>
+
+#include "core/stack_trace.h"
+
+namespace srclink {
+
+int ScoreDotNetTrace(std::string_view text);
+StackTrace ParseDotNetTrace(std::string_view text);
+
+}  // namespace srclink
