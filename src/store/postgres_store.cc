@@ -14,13 +14,18 @@
 #include <utility>
 #include <vector>
 
+#include "store/pg_connection.h"
 #include "store/version_set.h"
 
 namespace srclink {
 
 namespace {
 
-constexpr int kMaxConnections = 8;
+using pg::Conn;
+using pg::Param;
+using pg::PgResult;
+using pg::ToInt64;
+
 // A delta's depth is its base's plus one; a snapshot's is 0.
 constexpr int kMaxChainDepth = 32;
 constexpr int kEncodingSnapshot = 0;
@@ -124,13 +129,6 @@ std::string BytesToHex(std::string_view bytes) {
   return out;
 }
 
-int64_t ToInt64(const char* s) { return std::strtoll(s, nullptr, 10); }
-
-std::string TrimNewline(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 // Appends `s` escaped for COPY's text format.
 void AppendCopyText(std::string& out, std::string_view s) {
   for (char c : s) {
@@ -153,41 +151,12 @@ void AppendCopyText(std::string& out, std::string_view s) {
   }
 }
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
-};
-using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
-
-// A query parameter: text (NUL-terminated) or binary bytes.
-struct Param {
-  Param(std::string_view text) : value(text) {}    // NOLINT: implicit by design
-  Param(const char* text) : value(text) {}         // NOLINT
-  Param(const std::string& text) : value(text) {}  // NOLINT
-  Param(int64_t n) : value(std::to_string(n)) {}   // NOLINT
-  static Param Binary(std::string_view bytes) {
-    Param p{std::string_view(bytes)};
-    p.binary = true;
-    return p;
-  }
-  static Param Null() {
-    Param p{std::string_view()};
-    p.null = true;
-    return p;
-  }
-  std::string value;
-  bool binary = false;
-  bool null = false;
-};
-
 // ------------------------------------------------------------- the store
 
 class PostgresStore final : public Store {
  public:
-  PostgresStore(std::string url, std::string password, std::string where)
-      : url_(std::move(url)), password_(std::move(password)), where_(std::move(where)) {}
-  ~PostgresStore() override {
-    for (PGconn* c : idle_) PQfinish(c);
-  }
+  explicit PostgresStore(std::unique_ptr<pg::Pool> pool)
+      : pool_(std::move(pool)), where_(pool_->where()) {}
 
   // Connects once (so a bad URL fails at open) and reads the schema version.
   Status Init();
@@ -217,37 +186,13 @@ class PostgresStore final : public Store {
   Status DeleteApiKey(std::string_view key_id) override;
 
  private:
-  // One pooled connection for the duration of a call.
-  class Conn {
-   public:
-    Conn(PostgresStore* store, PGconn* conn) : store_(store), conn_(conn) {}
-    Conn(const Conn&) = delete;
-    Conn& operator=(const Conn&) = delete;
-    ~Conn() { store_->Release(conn_); }
-
-    // Runs a parameterised statement. `binary_result` asks for binary columns.
-    Result<PgResult> Exec(const char* sql, const std::vector<Param>& params = {},
-                          bool binary_result = false);
-    // COPY `copy_sql` FROM STDIN with `data` in text format.
-    Status Copy(const char* copy_sql, const std::string& data);
-    PGconn* raw() { return conn_; }
-
-   private:
-    PostgresStore* store_;
-    PGconn* conn_;
-  };
-
-  Result<std::unique_ptr<Conn>> Acquire();
-  void Release(PGconn* conn);
-  Result<PGconn*> Connect() const;
-
-  // Runs `body` in a transaction on one connection; retries serialization
-  // failures and deadlocks.
-  Status InTransaction(const std::function<Status(Conn&)>& body);
-
-  // Scrubs the password out of a libpq message.
-  std::string Scrub(std::string message) const;
-  Status Error(const char* what, PGconn* conn, const PGresult* res) const;
+  Result<std::unique_ptr<Conn>> Acquire() { return pool_->Acquire(); }
+  Status InTransaction(const std::function<Status(Conn&)>& body) {
+    return pool_->InTransaction(body);
+  }
+  Status Error(const std::string& what, PGconn* conn, const PGresult* res) const {
+    return pool_->Error(what, conn, res);
+  }
 
   // The version set of commit `commit_id` (its chain decoded).
   Result<VersionSet> LoadSet(Conn& c, int64_t commit_id);
@@ -263,146 +208,10 @@ class PostgresStore final : public Store {
   Result<Encoded> Encode(Conn& c, int64_t repo, const std::string& parent_sha, int64_t exclude_id,
                          const VersionSet& set);
 
-  std::string url_;
-  std::string password_;
-  std::string where_;  // HOST:PORT/DB
+  std::unique_ptr<pg::Pool> pool_;
+  const std::string where_;  // HOST:PORT/DB
   std::atomic<int> schema_version_{0};
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<PGconn*> idle_;
-  int open_ = 0;  // connections idle or in use
 };
-
-std::string PostgresStore::Scrub(std::string message) const {
-  if (password_.empty()) return message;
-  size_t pos;
-  while ((pos = message.find(password_)) != std::string::npos) {
-    message.replace(pos, password_.size(), "***");
-  }
-  return message;
-}
-
-Status PostgresStore::Error(const char* what, PGconn* conn, const PGresult* res) const {
-  std::string msg = TrimNewline(res ? PQresultErrorMessage(res) : PQerrorMessage(conn));
-  if (msg.empty()) msg = TrimNewline(PQerrorMessage(conn));
-  msg = Scrub("postgres " + where_ + ": " + what + ": " + msg);
-  if (PQstatus(conn) != CONNECTION_OK) return Status::Unavailable(msg);
-  return Status::Internal(msg);
-}
-
-Result<PGconn*> PostgresStore::Connect() const {
-  PGconn* conn = PQconnectdb(url_.c_str());
-  if (conn == nullptr) return Status::Unavailable("postgres " + where_ + ": out of memory");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string msg = TrimNewline(PQerrorMessage(conn));
-    PQfinish(conn);
-    return Status::Unavailable(Scrub("cannot connect to postgres " + where_ + ": " + msg));
-  }
-  PGresult* r = PQexec(conn,
-                       "SET bytea_output = 'hex'; SET client_min_messages = warning; "
-                       "SET client_encoding = 'UTF8'");
-  bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  PQclear(r);
-  if (!ok) {
-    std::string msg = TrimNewline(PQerrorMessage(conn));
-    PQfinish(conn);
-    return Status::Unavailable(Scrub("postgres " + where_ + ": session setup: " + msg));
-  }
-  return conn;
-}
-
-Result<std::unique_ptr<PostgresStore::Conn>> PostgresStore::Acquire() {
-  std::unique_lock<std::mutex> lock(mu_);
-  cv_.wait(lock, [&] { return !idle_.empty() || open_ < kMaxConnections; });
-  if (!idle_.empty()) {
-    PGconn* c = idle_.back();
-    idle_.pop_back();
-    return std::make_unique<Conn>(this, c);
-  }
-  ++open_;
-  lock.unlock();
-  Result<PGconn*> c = Connect();
-  if (!c.ok()) {
-    lock.lock();
-    --open_;
-    cv_.notify_one();
-    return c.status();
-  }
-  return std::make_unique<Conn>(this, *c);
-}
-
-void PostgresStore::Release(PGconn* conn) {
-  bool healthy = PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE;
-  if (!healthy) PQfinish(conn);
-  std::lock_guard<std::mutex> lock(mu_);
-  if (healthy) {
-    idle_.push_back(conn);
-  } else {
-    --open_;
-  }
-  cv_.notify_one();
-}
-
-Result<PgResult> PostgresStore::Conn::Exec(const char* sql, const std::vector<Param>& params,
-                                           bool binary_result) {
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const Param& p : params) {
-    values.push_back(p.null ? nullptr : p.value.c_str());
-    lengths.push_back(static_cast<int>(p.value.size()));
-    formats.push_back(p.binary ? 1 : 0);
-  }
-  PgResult res(PQexecParams(conn_, sql, static_cast<int>(params.size()), nullptr, values.data(),
-                            lengths.data(), formats.data(), binary_result ? 1 : 0));
-  ExecStatusType st = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-    return store_->Error("query failed", conn_, res.get());
-  }
-  return res;
-}
-
-Status PostgresStore::Conn::Copy(const char* copy_sql, const std::string& data) {
-  PgResult res(PQexec(conn_, copy_sql));
-  if (!res || PQresultStatus(res.get()) != PGRES_COPY_IN) {
-    return store_->Error("COPY failed", conn_, res.get());
-  }
-  constexpr size_t kChunk = 1 << 20;
-  for (size_t off = 0; off < data.size(); off += kChunk) {
-    size_t n = std::min(kChunk, data.size() - off);
-    if (PQputCopyData(conn_, data.data() + off, static_cast<int>(n)) != 1) {
-      return store_->Error("COPY failed", conn_, nullptr);
-    }
-  }
-  if (PQputCopyEnd(conn_, nullptr) != 1) return store_->Error("COPY failed", conn_, nullptr);
-  Status s;
-  while (PGresult* r = PQgetResult(conn_)) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && s.ok()) s = store_->Error("COPY failed", conn_, r);
-    PQclear(r);
-  }
-  return s;
-}
-
-Status PostgresStore::InTransaction(const std::function<Status(Conn&)>& body) {
-  for (int attempt = 0;; ++attempt) {
-    Result<std::unique_ptr<Conn>> conn = Acquire();
-    if (!conn.ok()) return conn.status();
-    Conn& c = **conn;
-    Result<PgResult> begin = c.Exec("BEGIN");
-    if (!begin.ok()) return begin.status();
-    Status s = body(c);
-    if (s.ok()) {
-      Result<PgResult> commit = c.Exec("COMMIT");
-      if (commit.ok()) return s;
-      s = commit.status();
-    }
-    // Roll back (a failed COMMIT already ended the transaction).
-    if (PQtransactionStatus(c.raw()) != PQTRANS_IDLE) PQclear(PQexec(c.raw(), "ROLLBACK"));
-    bool retry = s.message().find("could not serialize") != std::string::npos ||
-                 s.message().find("deadlock detected") != std::string::npos;
-    if (!retry || attempt >= 4) return s;
-  }
-}
 
 Status PostgresStore::Init() {
   Result<std::unique_ptr<Conn>> conn = Acquire();
@@ -431,15 +240,15 @@ Status PostgresStore::Migrate() {
     if (!r.ok()) return r.status();
     version = static_cast<int>(ToInt64(PQgetvalue(r->get(), 0, 0)));
     if (version > kSchemaVersion) {
-      return Status::Unavailable(Scrub("postgres " + where_ + " has schema " +
-                                       std::to_string(version) + ", newer than this srclink's " +
-                                       std::to_string(kSchemaVersion) + "; upgrade srclink"));
+      return Status::Unavailable(pool_->Scrub(
+          "postgres " + where_ + " has schema " + std::to_string(version) +
+          ", newer than this srclink's " + std::to_string(kSchemaVersion) + "; upgrade srclink"));
     }
     for (int v = version + 1; v <= kSchemaVersion; ++v) {
       // Simple query protocol: a migration may hold several statements.
       PgResult m(PQexec(c.raw(), kMigrations[v - 1]));
       if (!m || PQresultStatus(m.get()) != PGRES_COMMAND_OK) {
-        return Error(("migration " + std::to_string(v)).c_str(), c.raw(), m.get());
+        return Error("migration " + std::to_string(v), c.raw(), m.get());
       }
       r = c.Exec(
           "INSERT INTO schema_migrations (version, applied_at) "
@@ -961,30 +770,9 @@ Status PostgresStore::DeleteApiKey(std::string_view key_id) {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
-  char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(url.c_str(), &err);
-  if (opts == nullptr) {
-    // libpq's parse errors quote no part of the URI, so no password.
-    std::string msg = err ? TrimNewline(err) : "out of memory";
-    if (err) PQfreemem(err);
-    return Status::InvalidArgument("invalid PostgreSQL connection URI: " + msg);
-  }
-  std::string host, port, dbname, user, password;
-  for (PQconninfoOption* o = opts; o->keyword; ++o) {
-    if (!o->val) continue;
-    std::string_view k(o->keyword);
-    if (k == "host") host = o->val;
-    if (k == "hostaddr" && host.empty()) host = o->val;
-    if (k == "port") port = o->val;
-    if (k == "dbname") dbname = o->val;
-    if (k == "user") user = o->val;
-    if (k == "password") password = o->val;
-  }
-  PQconninfoFree(opts);
-  if (host.empty()) host = "localhost";
-  if (port.empty()) port = "5432";
-  if (dbname.empty()) dbname = user;
-  auto store = std::make_unique<PostgresStore>(url, password, host + ":" + port + "/" + dbname);
+  Result<std::unique_ptr<pg::Pool>> pool = pg::Pool::Create(url);
+  if (!pool.ok()) return pool.status();
+  auto store = std::make_unique<PostgresStore>(std::move(pool).value());
   Status s = store->Init();
   if (!s.ok()) return s;
   return std::unique_ptr<Store>(std::move(store));

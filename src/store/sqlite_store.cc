@@ -1,10 +1,11 @@
 // SqliteStore: see sqlite_store.h and store.h for the contract.
 //
-// Concurrency: one writer connection behind `write_mu_` (SQLite allows one
-// writer; every write is one BEGIN IMMEDIATE transaction on it) and a free
-// list of reader connections, one per concurrent reader; in WAL mode readers
-// never block each other or the writer. ":memory:" is one private database,
-// so it uses the writer connection for everything.
+// Concurrency: a sqlite::Database (sqlite_connection.h): one writer
+// connection behind a mutex (SQLite allows one writer; every write is one
+// BEGIN IMMEDIATE transaction on it) and a free list of reader connections,
+// one per concurrent reader; in WAL mode readers never block each other or
+// the writer. ":memory:" is one private database, so it uses the writer
+// connection for everything.
 //
 // Interning: PutCommit maps each (path, blob id) to a dense per-repository
 // version id. The maps of the most recently written repositories are kept in
@@ -24,14 +25,18 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/sqlite_connection.h"
 #include "store/version_set.h"
 
 namespace srclink {
 namespace {
 
+using sqlite::Connection;
+using sqlite::Stmt;
+using Lease = sqlite::Database::Lease;
+
 constexpr int kMaxChainDepth = 32;
 constexpr size_t kMaxCachedRepositories = 2;
-constexpr size_t kMaxReaders = 16;
 
 struct Migration {
   int version;
@@ -140,112 +145,6 @@ Status BadBlobId(std::string_view blob_id) {
                                  "' is not 40 lowercase hex digits; send the git blob SHA-1");
 }
 
-// A connection and its prepared statements (compiled once, reused).
-class Connection {
- public:
-  Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~Connection() {
-    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
-    sqlite3_close_v2(db_);
-  }
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  sqlite3* db() const { return db_; }
-
-  Status Error(const std::string& what) const {
-    int code = sqlite3_extended_errcode(db_);
-    std::string msg = what + " in SQLite database " + path_ + " failed: " + sqlite3_errmsg(db_);
-    int primary = code & 0xff;
-    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
-      return Status::Unavailable(msg + "; another process holds the database locked, retry later");
-    }
-    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-      return Status::IoError(
-          msg + "; the file is damaged or not a srclink database, restore it from a backup");
-    }
-    if (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_READONLY ||
-        primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
-      return Status::IoError(msg + "; check the disk space and the file's permissions");
-    }
-    if (primary == SQLITE_ERROR &&
-        std::string(sqlite3_errmsg(db_)).find("no such table") != std::string::npos) {
-      return Status::Internal(
-          msg + "; the schema is missing, run Migrate() (srclink serve does at startup)");
-    }
-    return Status::Internal(msg);
-  }
-
-  Status Exec(const char* sql) {
-    if (sqlite3_exec(db_, sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return Error(std::string("running '") + std::string(sql).substr(0, 40) + "'");
-    }
-    return Status::Ok();
-  }
-
-  // A cached prepared statement, reset and unbound; nullptr on error (see Error()).
-  sqlite3_stmt* Prepare(const char* sql) {
-    auto it = statements_.find(sql);
-    if (it != statements_.end()) {
-      sqlite3_reset(it->second);
-      sqlite3_clear_bindings(it->second);
-      return it->second;
-    }
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-      return nullptr;
-    }
-    statements_.emplace(sql, stmt);
-    return stmt;
-  }
-
- private:
-  sqlite3* db_;
-  std::string path_;
-  std::unordered_map<const char*, sqlite3_stmt*> statements_;  // keyed by the literal's address
-};
-
-// Resets a statement when it goes out of scope (releases read locks).
-class Stmt {
- public:
-  explicit Stmt(sqlite3_stmt* s) : s_(s) {}
-  ~Stmt() {
-    if (s_ != nullptr) sqlite3_reset(s_);
-  }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  explicit operator bool() const { return s_ != nullptr; }
-  sqlite3_stmt* get() const { return s_; }
-
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); }
-  void Bind(int i, std::string_view v) {
-    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void BindBlob(int i, std::string_view v) {
-    sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void BindNull(int i) { sqlite3_bind_null(s_, i); }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int Step() { return sqlite3_step(s_); }
-  int64_t Int(int i) const { return sqlite3_column_int64(s_, i); }
-  std::string Text(int i) const {
-    const unsigned char* t = sqlite3_column_text(s_, i);
-    return t == nullptr
-               ? std::string()
-               : std::string(reinterpret_cast<const char*>(t), sqlite3_column_bytes(s_, i));
-  }
-  std::string_view Blob(int i) const {
-    const void* b = sqlite3_column_blob(s_, i);
-    return b == nullptr
-               ? std::string_view()
-               : std::string_view(static_cast<const char*>(b), sqlite3_column_bytes(s_, i));
-  }
-  bool IsNull(int i) const { return sqlite3_column_type(s_, i) == SQLITE_NULL; }
-
- private:
-  sqlite3_stmt* s_;
-};
-
 struct StoredCommit {
   int64_t rowid = 0;
   CommitInfo info;
@@ -288,38 +187,20 @@ struct InternCache {
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(std::string path) : path_(std::move(path)), memory_(path_ == ":memory:") {}
+  explicit SqliteStore(std::string path) : path_(std::move(path)) {}
 
   Status Open() {
-    Result<std::unique_ptr<Connection>> writer = Connect(/*create=*/true);
-    if (!writer.ok()) return writer.status();
-    writer_ = std::move(writer).value();
-    if (!memory_) {
-      // WAL is persistent in the file; set it once from the writer.
-      Stmt stmt(writer_->Prepare("PRAGMA journal_mode=WAL"));
-      if (!stmt || stmt.Step() != SQLITE_ROW) return writer_->Error("enabling WAL");
-      std::string mode = stmt.Text(0);
-      if (mode != "wal") {
-        return Status::IoError("SQLite database " + path_ + " cannot use WAL (journal mode is '" +
-                               mode + "'); put the data directory on a local file system");
-      }
-    }
-    return ReadSchemaVersion(*writer_);
+    Result<std::unique_ptr<sqlite::Database>> db = sqlite::Database::Open(path_);
+    if (!db.ok()) return db.status();
+    db_ = std::move(db).value();
+    Result<Lease> lease = Writer();
+    if (!lease.ok()) return lease.status();
+    return ReadSchemaVersion(**lease);
   }
 
   Status Migrate() override {
-    std::lock_guard<std::mutex> lock(write_mu_);
-    Connection& c = *writer_;
-    if (Status s = c.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
-    Status s = MigrateLocked(c);
-    if (!s.ok()) {
-      c.Exec("ROLLBACK");
-      return s.WithContext("migrating the schema");
-    }
-    if (Status commit = c.Exec("COMMIT"); !commit.ok()) {
-      c.Exec("ROLLBACK");
-      return commit;
-    }
+    Status s = db_->WriteTransaction([&](Connection& c) { return MigrateLocked(c); });
+    if (!s.ok()) return s.WithContext("migrating the schema");
     schema_version_ = kLatestSchema;
     return Status::Ok();
   }
@@ -349,74 +230,6 @@ class SqliteStore final : public Store {
   Status DeleteApiKey(std::string_view key_id) override;
 
  private:
-  // A connection for one call: the writer (with write_mu_ held) or a pooled reader.
-  class Lease {
-   public:
-    Lease(SqliteStore* store, Connection* conn, std::unique_lock<std::mutex> lock)
-        : store_(store), conn_(conn), lock_(std::move(lock)) {}
-    Lease(Lease&& o) noexcept : store_(o.store_), conn_(o.conn_), lock_(std::move(o.lock_)) {
-      o.conn_ = nullptr;
-    }
-    Lease& operator=(Lease&&) = delete;
-    ~Lease() {
-      if (conn_ != nullptr && !lock_.owns_lock()) store_->Release(conn_);
-    }
-    Connection& operator*() const { return *conn_; }
-    Connection* operator->() const { return conn_; }
-
-   private:
-    SqliteStore* store_;
-    Connection* conn_;
-    std::unique_lock<std::mutex> lock_;
-  };
-
-  Result<std::unique_ptr<Connection>> Connect(bool create) {
-    sqlite3* db = nullptr;
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path_.c_str(), &db, flags, nullptr);
-    if (rc != SQLITE_OK) {
-      std::string msg = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-      sqlite3_close_v2(db);
-      return Status::IoError("cannot open SQLite database " + path_ + ": " + msg +
-                             "; check that the directory exists and is writable by this user");
-    }
-    auto conn = std::make_unique<Connection>(db, path_);
-    sqlite3_busy_timeout(db, 10000);
-    sqlite3_extended_result_codes(db, 1);
-    if (Status s = conn->Exec(
-            "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536; "
-            "PRAGMA temp_store=MEMORY");
-        !s.ok()) {
-      return s;
-    }
-    return conn;
-  }
-
-  Result<Lease> Writer() {
-    return Lease(this, writer_.get(), std::unique_lock<std::mutex>(write_mu_));
-  }
-
-  Result<Lease> Reader() {
-    if (memory_) return Writer();
-    {
-      std::lock_guard<std::mutex> lock(pool_mu_);
-      if (!readers_.empty()) {
-        Connection* c = readers_.back().release();
-        readers_.pop_back();
-        return Lease(this, c, std::unique_lock<std::mutex>());
-      }
-    }
-    Result<std::unique_ptr<Connection>> conn = Connect(/*create=*/false);
-    if (!conn.ok()) return conn.status();
-    return Lease(this, std::move(conn).value().release(), std::unique_lock<std::mutex>());
-  }
-
-  void Release(Connection* conn) {
-    std::unique_ptr<Connection> owned(conn);
-    std::lock_guard<std::mutex> lock(pool_mu_);
-    if (readers_.size() < kMaxReaders) readers_.push_back(std::move(owned));
-  }
-
   Status ReadSchemaVersion(Connection& c) {
     Stmt exists(
         c.Prepare("SELECT 1 FROM sqlite_master WHERE type='table' AND name='schema_migrations'"));
@@ -545,16 +358,14 @@ class SqliteStore final : public Store {
   Status RebaseChildren(Connection& c, int64_t repo, const std::string& repository_id,
                         const std::string& sha);
 
+  Result<Lease> Writer() { return db_->Writer(); }
+  Result<Lease> Reader() { return db_->Reader(); }
+
   const std::string path_;
-  const bool memory_;
   std::atomic<int> schema_version_{0};
 
-  std::mutex write_mu_;  // guards writer_ and caches_
-  std::unique_ptr<Connection> writer_;
-  std::list<InternCache> caches_;  // most recently used first
-
-  std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Connection>> readers_;
+  std::unique_ptr<sqlite::Database> db_;
+  std::list<InternCache> caches_;  // most recently used first; guarded by the writer lease
 };
 
 InternCache& SqliteStore::CacheFor(int64_t repo) {
