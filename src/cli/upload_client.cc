@@ -70,36 +70,49 @@ std::string ServerError(const std::string& body) {
 
 }  // namespace
 
+CommitJsonWriter::CommitJsonWriter(std::string_view repository_url, std::string_view commit_sha,
+                                   std::string_view parent_sha, bool size_only)
+    : size_only_(size_only) {
+  out_.reserve(size_only ? 256 : 128 + repository_url.size() + (1u << 16));
+  out_.append("{\"repository_url\":");
+  AppendJsonString(&out_, repository_url);
+  out_.append(",\"commit_sha\":");
+  AppendJsonString(&out_, commit_sha);
+  if (!parent_sha.empty()) {
+    out_.append(",\"parent_sha\":");
+    AppendJsonString(&out_, parent_sha);
+  }
+  out_.append(",\"files\":[");
+  size_ = out_.size();
+}
+
+void CommitJsonWriter::Add(std::string_view path, std::string_view blob_id) {
+  constexpr std::string_view kBlobId = ",\"blob_id\":\"";
+  const size_t before = size_only_ ? 0 : out_.size();
+  if (size_only_) out_.clear();
+  if (files_++ != 0) out_.push_back(',');
+  out_.append("{\"path\":");
+  AppendJsonString(&out_, path);
+  if (!blob_id.empty()) {
+    out_.append(kBlobId);
+    out_.append(blob_id);
+    out_.push_back('"');
+  }
+  out_.push_back('}');
+  size_ += out_.size() - before;
+}
+
+std::string CommitJsonWriter::Finish() {
+  if (size_only_) return std::string();
+  out_.append("]}");
+  return std::move(out_);
+}
+
 std::string CommitJson(std::string_view repository_url, std::string_view commit_sha,
                        std::string_view parent_sha, const std::vector<UploadFile>& files) {
-  std::string out;
-  size_t estimate = 128 + repository_url.size();
-  for (const UploadFile& f : files) estimate += f.path.size() + 64;
-  out.reserve(estimate);
-  out.append("{\"repository_url\":");
-  AppendJsonString(&out, repository_url);
-  out.append(",\"commit_sha\":");
-  AppendJsonString(&out, commit_sha);
-  if (!parent_sha.empty()) {
-    out.append(",\"parent_sha\":");
-    AppendJsonString(&out, parent_sha);
-  }
-  out.append(",\"files\":[");
-  bool first = true;
-  for (const UploadFile& f : files) {
-    if (!first) out.push_back(',');
-    first = false;
-    out.append("{\"path\":");
-    AppendJsonString(&out, f.path);
-    if (!f.blob_id.empty()) {
-      out.append(",\"blob_id\":\"");
-      out.append(f.blob_id);
-      out.push_back('"');
-    }
-    out.push_back('}');
-  }
-  out.append("]}");
-  return out;
+  CommitJsonWriter writer(repository_url, commit_sha, parent_sha);
+  for (const UploadFile& f : files) writer.Add(f.path, f.blob_id);
+  return writer.Finish();
 }
 
 Result<CommitAnswer> ParseCommitAnswer(std::string_view body) {

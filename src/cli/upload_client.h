@@ -42,6 +42,28 @@ struct UploadFile {
 std::string CommitJson(std::string_view repository_url, std::string_view commit_sha,
                        std::string_view parent_sha, const std::vector<UploadFile>& files);
 
+// The same JSON written one file at a time, as a checkout lists them (no
+// copy of the paths is kept). With `size_only` nothing is kept at all and
+// only the size is counted: what `srclink upload --dry-run` reports.
+class CommitJsonWriter {
+ public:
+  CommitJsonWriter(std::string_view repository_url, std::string_view commit_sha,
+                   std::string_view parent_sha, bool size_only = false);
+  // `blob_id` empty: no blob id (a submodule).
+  void Add(std::string_view path, std::string_view blob_id);
+  size_t files() const { return files_; }
+  // The size of the finished JSON, in bytes.
+  size_t size() const { return size_ + 2; }
+  // The JSON (empty when size_only). Call once.
+  std::string Finish();
+
+ private:
+  bool size_only_;
+  size_t files_ = 0;
+  size_t size_ = 0;  // without the closing "]}"
+  std::string out_;  // the JSON so far, or (size_only) the last escaped path
+};
+
 // The answer to POST /api/v1/upload/commit.
 struct CommitAnswer {
   std::string repository_id;

@@ -278,38 +278,28 @@ int RunUpload(const std::vector<std::string>& args, Streams& io) {
   }
 
   Totals totals;
-  std::vector<UploadFile> files;
-  std::string ids;  // 40 hex digits per file, back to back
   for (const std::string& commit : commits) {
     auto parents = checkout.Parents(commit);
     if (!parents.ok()) return Fail(io, "upload", parents.status());
     const std::string parent = parents->empty() ? "" : parents->front();
 
-    files.clear();
-    ids.clear();
+    // The JSON is written as the files are listed; a dry run only counts its bytes.
+    CommitJsonWriter json(repository_url, commit, parent, /*size_only=*/o.dry_run);
     Status listed = checkout.ListTrackedFiles(commit, [&](const TrackedFile& f) {
-      files.push_back(UploadFile{std::string(f.path), {}});
-      if (f.mode == kSubmoduleMode) {
-        ids.append(40, '-');  // no blob: a submodule pins a commit of another repository
-      } else {
-        ids.append(f.blob_id);
-      }
+      // A submodule pins a commit of another repository: no blob id.
+      json.Add(f.path, f.mode == kSubmoduleMode ? std::string_view() : f.blob_id);
       return Status::Ok();
     });
     if (!listed.ok()) return Fail(io, "upload", listed);
-    for (size_t i = 0; i < files.size(); ++i) {
-      std::string_view id(ids.data() + 40 * i, 40);
-      if (id[0] != '-') files[i].blob_id = id;
-    }
 
     io.out << "Reporting commit " << commit << " from repository " << repository_url << ".\n";
     if (!parent.empty()) io.out << "Parent commit: " << parent << ".\n";
-    io.out << files.size() << " tracked file paths will be reported.\n";
-    const std::string body = CommitJson(repository_url, commit, parent, files);
+    io.out << json.files() << " tracked file paths will be reported.\n";
     if (o.dry_run) {
-      io.out << "Dry run: nothing sent (the commit's JSON is " << Bytes(body.size()) << ").\n";
+      io.out << "Dry run: nothing sent (the commit's JSON is " << Bytes(json.size()) << ").\n";
       continue;
     }
+    const std::string body = json.Finish();
     auto answer = client->UploadCommit(body);
     if (!answer.ok()) return Fail(io, "upload", answer.status());
     io.out << "The server " << (answer->created ? "stored" : "already had") << " commit "

@@ -1,12 +1,18 @@
 #include "git/checkout.h"
 
+#include <fcntl.h>
 #include <git2.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -109,6 +115,201 @@ void SortRemotes(std::vector<Remote>* remotes) {
 }
 
 // ---------------------------------------------------------------------------
+// The index file (.git/index), read directly for the common case of `srclink
+// upload` in CI: a fresh checkout whose index holds exactly HEAD's tree. git
+// keeps the root tree's id in the index's cache-tree ("TREE" extension) on
+// every commit, checkout and reset; when that id is the commit's tree and
+// covers every entry, the index entries are the tree's files, in the same
+// (path) order. Listing them is what `git ls-files` does, and costs no tree
+// object inflation. Format: Documentation/gitformat-index.txt in git.
+
+// A read-only mapping of a whole file; empty when it cannot be mapped.
+class MappedFile {
+ public:
+  explicit MappedFile(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+      void* p = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ,
+                     MAP_PRIVATE | MAP_POPULATE, fd, 0);
+      if (p != MAP_FAILED) {
+        data_ = static_cast<const unsigned char*>(p);
+        size_ = static_cast<size_t>(st.st_size);
+      }
+    }
+    close(fd);
+  }
+  ~MappedFile() {
+    if (data_ != nullptr) munmap(const_cast<unsigned char*>(data_), size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  const unsigned char* data() const { return data_; }
+  size_t size() const { return size_; }
+
+ private:
+  const unsigned char* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+uint32_t Be32(const unsigned char* p) {
+  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
+}
+uint16_t Be16(const unsigned char* p) { return static_cast<uint16_t>((p[0] << 8) | p[1]); }
+
+constexpr size_t kRawOidSize = 20;       // SHA-1 repositories only (libgit2 1.5)
+constexpr size_t kIndexEntryFixed = 62;  // stat data, mode, id, flags
+constexpr uint16_t kIndexExtended = 0x4000;
+constexpr uint16_t kIndexStageMask = 0x3000;
+constexpr uint16_t kIndexNameMask = 0x0FFF;
+constexpr uint16_t kIndexIntentToAdd = 0x2000;  // in the extended flags
+
+// One index entry as IndexReader::Walk reports it.
+struct IndexEntry {
+  std::string_view path;
+  const unsigned char* id = nullptr;  // raw, kRawOidSize bytes
+  uint32_t mode = 0;
+  uint16_t flags = 0;
+  uint16_t extended_flags = 0;
+};
+
+class IndexReader {
+ public:
+  IndexReader(const unsigned char* data, size_t size) : data_(data), size_(size) {}
+
+  // Checks the header; false for anything but a version 2-4 index.
+  bool ReadHeader() {
+    if (size_ < 12 + kRawOidSize || std::memcmp(data_, "DIRC", 4) != 0) return false;
+    version_ = Be32(data_ + 4);
+    count_ = Be32(data_ + 8);
+    return version_ >= 2 && version_ <= 4;
+  }
+  uint32_t count() const { return count_; }
+
+  // Calls f(entry) for every entry in order while it returns true. False
+  // when the entries are malformed or f said stop; *end is where the
+  // extensions start.
+  template <typename F>
+  bool Walk(F&& f, size_t* end) {
+    const size_t limit = size_ - kRawOidSize;  // the trailing checksum
+    size_t at = 12;
+    std::string path;  // version 4: the previous path, prefix-compressed against
+    IndexEntry entry;
+    for (uint32_t i = 0; i < count_; ++i) {
+      if (limit - at < kIndexEntryFixed) return false;
+      const unsigned char* e = data_ + at;
+      entry.mode = Be32(e + 24);
+      entry.id = e + 40;
+      entry.flags = Be16(e + 60);
+      size_t name_at = at + kIndexEntryFixed;
+      entry.extended_flags = 0;
+      if ((entry.flags & kIndexExtended) != 0) {
+        if (version_ < 3 || limit - name_at < 2) return false;
+        entry.extended_flags = Be16(e + 62);
+        name_at += 2;
+      }
+      if (version_ == 4) {
+        // A varint: how many bytes of the previous path to drop; then the rest, NUL-ended.
+        size_t p = name_at;
+        if (p >= limit) return false;
+        uint64_t strip = data_[p] & 0x7F;
+        while ((data_[p] & 0x80) != 0) {
+          if (++p >= limit || strip > (uint64_t{1} << 32)) return false;
+          strip = ((strip + 1) << 7) | (data_[p] & 0x7F);
+        }
+        ++p;
+        const void* nul = std::memchr(data_ + p, '\0', limit - p);
+        if (nul == nullptr || strip > path.size()) return false;
+        const size_t rest = static_cast<size_t>(static_cast<const unsigned char*>(nul) - data_) - p;
+        path.resize(path.size() - strip);
+        path.append(reinterpret_cast<const char*>(data_ + p), rest);
+        entry.path = path;
+        at = p + rest + 1;
+      } else {
+        const unsigned char* name = data_ + name_at;
+        const void* nul = std::memchr(name, '\0', limit - name_at);
+        if (nul == nullptr) return false;
+        const size_t name_size = static_cast<size_t>(static_cast<const unsigned char*>(nul) - name);
+        const size_t length = entry.flags & kIndexNameMask;
+        if (length != kIndexNameMask && length != name_size) return false;
+        entry.path = std::string_view(reinterpret_cast<const char*>(name), name_size);
+        // Padded with 1 to 8 NULs to a multiple of 8 bytes.
+        const size_t fixed = name_at - at;
+        at += (fixed + name_size + 8) & ~size_t{7};
+        if (at > limit) return false;
+      }
+      if (entry.path.empty()) return false;
+      if (!f(entry)) return false;
+    }
+    *end = at;
+    return true;
+  }
+
+  // After Walk: the root tree id of the cache-tree when it is valid and covers
+  // `count()` entries; nullptr otherwise, or when an extension this reader does
+  // not understand may change what the entries mean (split index, sparse index).
+  const unsigned char* CachedRootTree(size_t extensions_at) const {
+    const size_t limit = size_ - kRawOidSize;
+    const unsigned char* root = nullptr;
+    size_t at = extensions_at;
+    while (at < limit) {
+      if (limit - at < 8) return nullptr;
+      const unsigned char* sig = data_ + at;
+      const uint32_t length = Be32(data_ + at + 4);
+      if (limit - at - 8 < length) return nullptr;
+      const unsigned char* body = data_ + at + 8;
+      if (std::memcmp(sig, "TREE", 4) == 0) {
+        root = RootOf(body, length);
+        if (root == nullptr) return nullptr;
+      } else if (sig[0] < 'A' || sig[0] > 'Z') {
+        return nullptr;  // required extension ("link", "sdir"): not ours to ignore
+      }
+      at += 8 + length;
+    }
+    return root;
+  }
+
+ private:
+  // The root entry of a TREE extension: "" NUL, entry count, ' ', subtree
+  // count, '\n', then the tree id when the count is not negative.
+  const unsigned char* RootOf(const unsigned char* body, size_t length) const {
+    if (length == 0 || body[0] != '\0') return nullptr;
+    size_t p = 1;
+    uint64_t entries = 0;
+    size_t digits = 0;
+    while (p < length && body[p] >= '0' && body[p] <= '9' && digits < 10) {
+      entries = entries * 10 + (body[p++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || p >= length || body[p] != ' ') return nullptr;  // "-1": invalid
+    ++p;
+    while (p < length && body[p] >= '0' && body[p] <= '9') ++p;
+    if (p >= length || body[p] != '\n') return nullptr;
+    ++p;
+    if (length - p < kRawOidSize || entries != count_) return nullptr;
+    return body + p;
+  }
+
+  const unsigned char* data_;
+  size_t size_;
+  uint32_t version_ = 0;
+  uint32_t count_ = 0;
+};
+
+void HexId(const unsigned char* raw, char* out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < kRawOidSize; ++i) {
+    out[2 * i] = kDigits[raw[i] >> 4];
+    out[2 * i + 1] = kDigits[raw[i] & 0xF];
+  }
+}
+
+bool IsTrackedFileMode(uint32_t mode) {
+  return mode == 0100644 || mode == 0100755 || mode == 0120000 || mode == 0160000;
+}
+
+// ---------------------------------------------------------------------------
 // RealCheckout: a working copy read through libgit2.
 
 class RealCheckout final : public Checkout {
@@ -138,6 +339,10 @@ class RealCheckout final : public Checkout {
   Result<git_odb*> Odb();
   // Looks up the commit `sha` (a full SHA).
   Result<CommitPtr> LookupCommit(std::string_view sha);
+  // Visits the files of `tree` from the index when the index holds exactly
+  // that tree; std::nullopt (nothing visited) when it cannot tell.
+  std::optional<Status> ListFromIndex(const git_oid& tree,
+                                      const std::function<Status(const TrackedFile&)>& visit);
 
   RepositoryPtr repo_;
   std::string top_level_;
@@ -491,11 +696,50 @@ Result<std::vector<Remote>> RealCheckout::Remotes() {
   return remotes;
 }
 
+std::optional<Status> RealCheckout::ListFromIndex(
+    const git_oid& tree, const std::function<Status(const TrackedFile&)>& visit) {
+  const MappedFile file(std::string(git_repository_path(repo_.get())) + "index");
+  if (file.data() == nullptr) return std::nullopt;
+  IndexReader index(file.data(), file.size());
+  if (!index.ReadHeader()) return std::nullopt;
+  // First check everything, so that a fallback to the tree visits nothing twice:
+  // no conflicts, no intent-to-add entries, only file modes a tree holds.
+  size_t extensions_at = 0;
+  const bool plain = index.Walk(
+      [](const IndexEntry& e) {
+        return (e.flags & kIndexStageMask) == 0 && (e.extended_flags & kIndexIntentToAdd) == 0 &&
+               IsTrackedFileMode(e.mode);
+      },
+      &extensions_at);
+  if (!plain) return std::nullopt;
+  const unsigned char* root = index.CachedRootTree(extensions_at);
+  if (root == nullptr || std::memcmp(root, tree.id, kRawOidSize) != 0) return std::nullopt;
+
+  Status status = Status::Ok();
+  char id[kShaLength];
+  TrackedFile tracked;
+  tracked.blob_id = std::string_view(id, kShaLength);
+  index.Walk(
+      [&](const IndexEntry& e) {
+        HexId(e.id, id);
+        tracked.path = e.path;
+        tracked.mode = e.mode;
+        status = visit(tracked);
+        return status.ok();
+      },
+      &extensions_at);
+  return status;
+}
+
 Status RealCheckout::ListTrackedFiles(std::string_view commit,
                                       const std::function<Status(const TrackedFile&)>& visit) {
   Result<CommitPtr> commit_object = LookupCommit(commit);
   if (!commit_object.ok()) return commit_object.status();
   const std::string sha = ToLowerAscii(commit);
+  if (std::optional<Status> listed =
+          ListFromIndex(*git_commit_tree_id(commit_object->get()), visit)) {
+    return *listed;
+  }
   git_tree* raw_tree = nullptr;
   int rc = git_commit_tree(&raw_tree, commit_object->get());
   TreePtr root(raw_tree);

@@ -51,6 +51,10 @@ class Checkout {
 
   // Calls visit for every file tracked at `commit` (a full SHA), in path
   // order. Stops early and returns what visit returns when it is not ok.
+  // RealCheckout reads the index file instead of the tree objects when the
+  // index holds exactly the commit's tree (its cache-tree names that tree and
+  // covers every entry, as after a checkout, commit or reset: the CI case),
+  // like `git ls-files`; the result is the same either way.
   virtual Status ListTrackedFiles(std::string_view commit,
                                   const std::function<Status(const TrackedFile&)>& visit) = 0;
 

@@ -24,8 +24,17 @@ Result<std::string> DecompressBlob(std::string_view blob_id, std::string_view co
     return Status::Internal(where + " decompress to " + std::to_string(declared) +
                             " bytes, not the stored " + std::to_string(size));
   }
+  // One decompression context per thread, reused: ZSTD_decompress would
+  // allocate and initialise one (~100 KB) per blob.
+  struct Context {
+    ZSTD_DCtx* dctx = ZSTD_createDCtx();
+    ~Context() { ZSTD_freeDCtx(dctx); }
+  };
+  thread_local Context context;
+  if (context.dctx == nullptr) return Status::Internal("cannot allocate a zstd context");
   std::string out(static_cast<size_t>(size), '\0');
-  size_t n = ZSTD_decompress(out.data(), out.size(), compressed.data(), compressed.size());
+  size_t n = ZSTD_decompressDCtx(context.dctx, out.data(), out.size(), compressed.data(),
+                                 compressed.size());
   if (ZSTD_isError(n)) {
     return Status::Internal(where + " do not decompress (" + ZSTD_getErrorName(n) +
                             "): the store is corrupt");
@@ -49,7 +58,9 @@ Result<std::shared_ptr<const FileLines>> BlobCache::Get(std::string_view blob_id
       return it->second->lines;
     }
   }
-  Result<StoredBlob> stored = store_->GetBlob(blob_id, now_ ? now_() : 0);
+  int64_t now = now_ ? now_() : 0;
+  now -= now % kTouchGranularity;
+  Result<StoredBlob> stored = store_->GetBlob(blob_id, now);
   if (!stored.ok()) {
     if (stored.status().code() == Status::Code::kNotFound) {
       return Status::NotFound("contents of blob " + std::string(blob_id) +

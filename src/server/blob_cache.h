@@ -23,10 +23,15 @@
 
 namespace srclink::server {
 
+inline constexpr int64_t kTouchGranularity = 3600;
+
 class BlobCache {
  public:
   // `store` must outlive the cache. `now` gives unix seconds (for the store's
-  // retention bookkeeping); nullptr means 0.
+  // retention bookkeeping); nullptr means 0. Reads pass the store `now`
+  // rounded down to kTouchGranularity seconds: a blob already marked used in
+  // this hour (e.g. uploaded minutes ago) is read without a write, and
+  // retention (counted in days) loses at most an hour.
   BlobCache(Store* store, size_t max_bytes, std::function<int64_t()> now = nullptr);
   BlobCache(const BlobCache&) = delete;
   BlobCache& operator=(const BlobCache&) = delete;

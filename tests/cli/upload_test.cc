@@ -133,6 +133,7 @@ struct ReceivedCommit {
   json body;
   std::string content_encoding;
   std::string authorization;
+  size_t bytes = 0;  // of the JSON text, decompressed
 };
 
 class FakeServer {
@@ -147,7 +148,7 @@ class FakeServer {
                    const std::string encoding = req.get_header_value("Content-Encoding");
                    if (encoding == "zstd") body = Decompress(body, 64 << 20);
                    ReceivedCommit received{json::parse(body, nullptr, false), encoding,
-                                           req.get_header_value("Authorization")};
+                                           req.get_header_value("Authorization"), body.size()};
                    if (!received.body.is_object()) {
                      Error(res, 400, "invalid_argument", "body is not JSON");
                      return;
@@ -415,6 +416,20 @@ TEST_F(UploadTest, DryRunPrintsWithoutSending) {
   EXPECT_THAT(r.out, HasSubstr("nothing sent"));
   EXPECT_EQ(server.commit_requests(), 0);
   EXPECT_EQ(server.blob_requests(), 0);
+}
+
+// The dry run counts the JSON's bytes without building it: the same as what is sent.
+TEST_F(UploadTest, DryRunReportsTheSizeOfTheJsonSent) {
+  FakeServer server;
+  const fs::path repo = MakeRepo();
+  RunResult dry = Upload({"--dry-run", "-C", repo.string()});
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  RunResult sent = Upload({"--no-contents", "-C", repo.string(), "--server", server.url()});
+  ASSERT_EQ(sent.code, 0) << sent.err;
+  ASSERT_EQ(server.commits().size(), 1u);
+  const size_t bytes = server.commits()[0].bytes;
+  ASSERT_LT(bytes, 1024u);  // printed in bytes
+  EXPECT_THAT(dry.out, HasSubstr("(the commit's JSON is " + std::to_string(bytes) + " B)"));
 }
 
 TEST_F(UploadTest, DryRunNeedsNoServer) {
@@ -741,6 +756,35 @@ TEST(UploadClientTest, CommitJsonEscapesAndOmits) {
   std::string control;
   AppendJsonString(&control, std::string_view("\x01", 1));
   EXPECT_EQ(control, "\"\\u0001\"");
+}
+
+TEST(UploadClientTest, CommitJsonWriterMatchesCommitJson) {
+  const std::vector<UploadFile> files = {
+      {"a\"b\\c\n.txt", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"},
+      {"caf\xc3\xa9/\xff\xfe latin1.txt", "1111111111111111111111111111111111111111"},
+      {"sub", ""},
+      {"\x01\x1f tab\there", "2222222222222222222222222222222222222222"}};
+  for (const char* parent : {"", "3333333333333333333333333333333333333333"}) {
+    const std::string want = CommitJson("https://x.org/\"a\"/b",
+                                        "1111111111111111111111111111111111111111", parent, files);
+    CommitJsonWriter writer("https://x.org/\"a\"/b", "1111111111111111111111111111111111111111",
+                            parent);
+    CommitJsonWriter counter("https://x.org/\"a\"/b", "1111111111111111111111111111111111111111",
+                             parent, /*size_only=*/true);
+    for (const UploadFile& f : files) {
+      writer.Add(f.path, f.blob_id);
+      counter.Add(f.path, f.blob_id);
+    }
+    EXPECT_EQ(writer.files(), 4u);
+    EXPECT_EQ(counter.files(), 4u);
+    EXPECT_EQ(writer.size(), want.size());
+    EXPECT_EQ(counter.size(), want.size());
+    EXPECT_EQ(writer.Finish(), want);
+    EXPECT_EQ(counter.Finish(), "");
+    EXPECT_TRUE(json::parse(want, nullptr, false).is_object());
+  }
+  CommitJsonWriter empty("u", "s", "", true);
+  EXPECT_EQ(empty.size(), CommitJson("u", "s", "", {}).size());
 }
 
 TEST(UploadClientTest, BlobRecordRoundTrips) {

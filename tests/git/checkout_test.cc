@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -689,6 +690,94 @@ TEST_F(RealCheckoutTest, ListTrackedFilesOfPackedRepositoryWithManyFiles) {
   const std::vector<Entry> got = ListAll(*checkout, RevParse(repo, "main"));
   EXPECT_EQ(got.size(), 2000u);
   EXPECT_EQ(got, LsTree(repo, "main"));
+}
+
+// The index holds HEAD's tree after a commit: ListTrackedFiles reads it, like
+// `git ls-files`, instead of the tree objects. Shown by deleting a directory's
+// tree object, which the tree walk would need.
+TEST_F(RealCheckoutTest, ListTrackedFilesReadsTheIndexWhenItHoldsTheCommit) {
+  for (const char* version : {"2", "3", "4"}) {
+    SCOPED_TRACE(std::string("index version ") + version);
+    const fs::path repo = MakeRepo(std::string("repo") + version,
+                                   {{"README.md", "r\n"},
+                                    {"src/a.cc", "a\n"},
+                                    {"src/deep/b.cc", "b\n"},
+                                    {"src/deep/very/long/directory/name/for/prefix/c.cc", "c\n"},
+                                    {"zz.txt", "z\n"}});
+    Git(repo, std::string("update-index --index-version ") + version);
+    const std::string head = RevParse(repo, "HEAD");
+    const std::vector<Entry> want = LsTree(repo, "HEAD");
+    const std::string tree = RevParse(repo, "HEAD:src");
+    fs::remove(repo / ".git" / "objects" / tree.substr(0, 2) / tree.substr(2));
+    ASSERT_NE(Git(repo, "ls-files -s"), "");
+    std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+    ASSERT_NE(checkout, nullptr);
+    EXPECT_EQ(ListAll(*checkout, head), want);
+    ASSERT_EQ(want.size(), 5u);
+  }
+}
+
+// When the index differs from the commit (staged changes, additions,
+// removals, intent-to-add, a split index), the commit's tree is listed.
+TEST_F(RealCheckoutTest, ListTrackedFilesOfHeadWhenTheIndexDiffers) {
+  const fs::path repo = MakeRepo("repo", {{"keep.txt", "k\n"},
+                                          {"src/changed.cc", "old\n"},
+                                          {"src/removed.cc", "gone\n"},
+                                          {"src/sub/x.cc", "x\n"}});
+  const std::string head = RevParse(repo, "HEAD");
+  const std::vector<Entry> want = LsTree(repo, "HEAD");
+  std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+  ASSERT_NE(checkout, nullptr);
+  ASSERT_EQ(ListAll(*checkout, head), want);
+
+  WriteFile(repo / "src/changed.cc", "new\n");
+  Git(repo, "add src/changed.cc");
+  EXPECT_EQ(ListAll(*checkout, head), want) << "staged change";
+  WriteFile(repo / "src/added.cc", "added\n");
+  Git(repo, "add src/added.cc");
+  EXPECT_EQ(ListAll(*checkout, head), want) << "staged addition";
+  Git(repo, "rm -q --cached src/removed.cc");
+  EXPECT_EQ(ListAll(*checkout, head), want) << "staged removal";
+  Git(repo, "reset -q");
+  ASSERT_EQ(ListAll(*checkout, head), want);
+  WriteFile(repo / "later.txt", "later\n");
+  Git(repo, "add -N later.txt");
+  EXPECT_EQ(ListAll(*checkout, head), want) << "intent to add";
+  Git(repo, "reset -q");
+  Git(repo, "update-index --split-index");
+  Git(repo, "add src/changed.cc");
+  EXPECT_EQ(ListAll(*checkout, head), want) << "split index";
+  Git(repo, "update-index --no-split-index");
+  Git(repo, "update-index --index-version 4");
+  EXPECT_EQ(ListAll(*checkout, head), want) << "version 4, staged change";
+  // And once committed, the new commit is listed (from the index again).
+  Git(repo, "commit -q -m change");
+  EXPECT_EQ(ListAll(*checkout, RevParse(repo, "HEAD")), LsTree(repo, "HEAD"));
+  EXPECT_EQ(ListAll(*checkout, head), want);
+}
+
+// A corrupt or truncated index is not trusted: the tree is listed.
+TEST_F(RealCheckoutTest, ListTrackedFilesWithACorruptIndex) {
+  const fs::path repo = MakeRepo("repo", {{"a.txt", "a\n"}, {"b/c.txt", "c\n"}});
+  const std::string head = RevParse(repo, "HEAD");
+  const std::vector<Entry> want = LsTree(repo, "HEAD");
+  const fs::path index = repo / ".git" / "index";
+  std::string bytes;
+  {
+    std::ifstream in(index, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(bytes.size(), 100u);
+  std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+  ASSERT_NE(checkout, nullptr);
+  for (size_t cut : {size_t{0}, size_t{11}, size_t{40}, size_t{80}, bytes.size() - 30}) {
+    WriteFile(index, bytes.substr(0, cut));
+    EXPECT_EQ(ListAll(*checkout, head), want) << "index cut at " << cut;
+  }
+  std::string garbled = bytes;
+  garbled[12 + 60] = '\x7f';  // the first entry's flags: a name length that does not fit
+  WriteFile(index, garbled);
+  EXPECT_EQ(ListAll(*checkout, head), want);
 }
 
 // ---------------------------------------------------------------------------

@@ -36,6 +36,28 @@ TEST(BlobCacheTest, LoadsOnceAndSplitsLines) {
   EXPECT_EQ(cache.entries(), 1u);
 }
 
+// Reads mark blobs used to the hour only: a blob used earlier in the same hour
+// costs the store no write.
+TEST(BlobCacheTest, TouchesToTheHour) {
+  struct RecordingStore : FakeStore {
+    Result<StoredBlob> GetBlob(std::string_view blob_id, int64_t now) override {
+      nows.push_back(now);
+      return FakeStore::GetBlob(blob_id, now);
+    }
+    std::vector<int64_t> nows;
+  };
+  RecordingStore store;
+  store.PutText("aa", "a\n");
+  store.PutText("bb", "b\n");
+  BlobCache cache(&store, 1 << 20, [] { return int64_t{7 * 3600 + 1234}; });
+  ASSERT_TRUE(cache.Get("aa").ok());
+  BlobCache exact(&store, 1 << 20, [] { return int64_t{3 * 3600}; });
+  ASSERT_TRUE(exact.Get("bb").ok());
+  BlobCache never(&store, 1 << 20);
+  ASSERT_TRUE(never.Get("bb").ok());
+  EXPECT_EQ(store.nows, (std::vector<int64_t>{7 * 3600, 3 * 3600, 0}));
+}
+
 TEST(BlobCacheTest, MissingContentsSayWhatToDo) {
   FakeStore store;
   BlobCache cache(&store, 1 << 20);
