@@ -46,8 +46,6 @@ namespace srclink {
 
 namespace {
 
-using Parts = std::vector<std::string_view>;
-
 char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 std::string Lower(std::string_view s) {
@@ -57,6 +55,29 @@ std::string Lower(std::string_view s) {
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Whether Lower(s) == lower (`lower` is lower case): Lower(s) without the copy.
+bool EqualsLower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (LowerChar(s[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+// Whether Lower(s).starts_with(lower) / ends_with / find(lower) != npos.
+bool StartsWithLower(std::string_view s, std::string_view lower) {
+  return s.size() >= lower.size() && EqualsLower(s.substr(0, lower.size()), lower);
+}
+bool EndsWithLower(std::string_view s, std::string_view lower) {
+  return s.size() >= lower.size() && EqualsLower(s.substr(s.size() - lower.size()), lower);
+}
+bool ContainsLower(std::string_view s, std::string_view lower) {
+  for (size_t i = 0; i + lower.size() <= s.size(); ++i) {
+    if (EqualsLower(s.substr(i, lower.size()), lower)) return true;
+  }
+  return false;
+}
 
 bool IsHexString(std::string_view s) {
   if (s.empty()) return false;
@@ -325,24 +346,74 @@ std::string_view EcosystemFromExtension(std::string_view name) {
   return "";
 }
 
+// Where each component of a path is, in a fixed inline array (left
+// uninitialised: nothing to clear per frame), spilling to the heap only for
+// paths deeper than kInline.
+class ComponentList {
+ public:
+  static constexpr size_t kInline = 32;
+
+  // Splits like SplitComponents (frame_path.h). A byte loop: components are
+  // short, and a memchr call per component costs more than it saves.
+  explicit ComponentList(std::string_view path) {
+    size_t start = 0;
+    for (size_t i = 0; i <= path.size(); ++i) {
+      if (i < path.size() && path[i] != '/') continue;
+      if (i > start) Add({start, i - start});
+      start = i + 1;
+    }
+  }
+  ComponentList(const ComponentList&) = delete;
+  ComponentList& operator=(const ComponentList&) = delete;
+
+  size_t size() const { return size_; }
+  // Component i of `path` (the one split, or one as long with the same '/').
+  std::string_view Get(std::string_view path, size_t i) const {
+    const Span& s = i < kInline ? inline_[i] : heap_[i - kInline];
+    return path.substr(s.begin, s.size);
+  }
+
+ private:
+  struct Span {
+    size_t begin;
+    size_t size;
+  };
+  void Add(Span span) {
+    if (size_ < kInline) {
+      inline_[size_] = span;
+    } else {
+      heap_.push_back(span);
+    }
+    ++size_;
+  }
+
+  Span inline_[kInline];  // [0, min(size_, kInline)) are set
+  std::vector<Span> heap_;
+  size_t size_ = 0;
+};
+
 // The frame's path split into components, with a matching form of each
 // (lower-cased for Windows paths, which match case-insensitively).
 class PathParts {
  public:
-  explicit PathParts(const FramePath& fp) : fp_(fp), parts_(fp.Components()) {
+  explicit PathParts(const FramePath& fp) : fp_(fp), parts_(fp.path), match_base_(fp.path) {
     if (fp.windows) {
       lowered_ = Lower(fp.path);  // same length: components line up with parts_
-      SplitComponents(lowered_, &match_);
-    } else {
-      match_ = parts_;
+      match_base_ = lowered_;
     }
   }
+  PathParts(const PathParts&) = delete;
+  PathParts& operator=(const PathParts&) = delete;
 
   size_t size() const { return parts_.size(); }
-  std::string_view operator[](size_t i) const { return parts_[i]; }
+  std::string_view operator[](size_t i) const { return parts_.Get(fp_.path, i); }
   // The component as matched: lower case on Windows.
-  std::string_view m(size_t i) const { return i < match_.size() ? match_[i] : std::string_view(); }
-  std::string_view last() const { return parts_.empty() ? std::string_view() : parts_.back(); }
+  std::string_view m(size_t i) const {
+    return i < parts_.size() ? parts_.Get(match_base_, i) : std::string_view();
+  }
+  std::string_view last() const {
+    return parts_.size() == 0 ? std::string_view() : (*this)[parts_.size() - 1];
+  }
   bool absolute() const { return fp_.absolute; }
   // Relative with no scheme and no leading "..": a -trimpath style path.
   bool plain_relative() const { return !fp_.absolute && fp_.up_levels == 0 && fp_.scheme.empty(); }
@@ -352,7 +423,7 @@ class PathParts {
     std::string out;
     for (size_t i = from; i < to && i < parts_.size(); ++i) {
       if (!out.empty()) out.push_back('/');
-      out.append(parts_[i]);
+      out.append((*this)[i]);
     }
     return out;
   }
@@ -380,30 +451,30 @@ class PathParts {
 
   // Index of the first (or last) component matching `name`, or npos.
   size_t Find(std::string_view name, size_t from = 0) const {
-    for (size_t i = from; i < match_.size(); ++i) {
-      if (match_[i] == name) return i;
+    for (size_t i = from; i < parts_.size(); ++i) {
+      if (m(i) == name) return i;
     }
     return std::string_view::npos;
   }
   size_t FindLast(std::string_view name) const {
-    for (size_t i = match_.size(); i > 0; --i) {
-      if (match_[i - 1] == name) return i - 1;
+    for (size_t i = parts_.size(); i > 0; --i) {
+      if (m(i - 1) == name) return i - 1;
     }
     return std::string_view::npos;
   }
   // Index of the first component of the sequence `a`, `b`, or npos.
   size_t FindPair(std::string_view a, std::string_view b) const {
-    for (size_t i = 0; i + 1 < match_.size(); ++i) {
-      if (match_[i] == a && match_[i + 1] == b) return i;
+    for (size_t i = 0; i + 1 < parts_.size(); ++i) {
+      if (m(i) == a && m(i + 1) == b) return i;
     }
     return std::string_view::npos;
   }
 
  private:
   const FramePath& fp_;
-  Parts parts_;
+  ComponentList parts_;
   std::string lowered_;
-  Parts match_;
+  std::string_view match_base_;  // fp_.path, or lowered_ on Windows
 };
 
 constexpr size_t kNpos = std::string_view::npos;
@@ -697,7 +768,7 @@ bool ClassifyNuGet(const PathParts& p, FrameOrigin* out) {
   size_t i = p.FindPair(".nuget", "packages");
   size_t from = i == kNpos ? kNpos : i + 2;
   for (size_t k = 0; from == kNpos && k < p.size(); ++k) {
-    if (Lower(p[k]) == "nugetfallbackfolder") {
+    if (EqualsLower(p[k], "nugetfallbackfolder")) {
       i = k;
       from = k + 1;
     }
@@ -770,8 +841,8 @@ bool ClassifyNativeDependency(const PathParts& p, FrameOrigin* out) {
 // "3.11"; "python3.13t" (free-threaded) → "3.13".
 bool ClassifyPythonStdlib(const PathParts& p, FrameOrigin* out) {
   for (size_t i = 0; i + 1 < p.size(); ++i) {
+    if (p[i].size() < 8 || !StartsWithLower(p[i], "python")) continue;
     std::string name = Lower(p[i]);
-    if (!name.starts_with("python") || name.size() < 8) continue;
     std::string_view v = std::string_view(name).substr(6);
     if (v.ends_with("t")) v.remove_suffix(1);
     std::string version;
@@ -805,7 +876,7 @@ bool IsGoSource(std::string_view lower_name) {
 // /usr/lib/golang, $GOROOT. A GOPATH (~/go/src/github.com/…) is user code:
 // its first directory under src/ is a host name, not a std package.
 bool ClassifyGoroot(const PathParts& p, FrameOrigin* out) {
-  if (!IsGoSource(Lower(p.last()))) return false;
+  if (!EndsWithLower(p.last(), ".go") && !EndsWithLower(p.last(), ".s")) return false;
   for (size_t i = 1; i + 2 < p.size(); ++i) {
     if (p.m(i) != "src" || !(IsGoStdRoot(p[i + 1]) || p[i + 1] == "cmd")) continue;
     std::string parent = Lower(p[i - 1]);
@@ -935,8 +1006,12 @@ bool ClassifyJvmRuntimePath(const PathParts& p, FrameOrigin* out) {
 bool ClassifyNativeRuntime(const PathParts& p, FrameOrigin* out) {
   size_t n = p.size();
   if (n == 0) return false;
-  std::string last = Lower(p.last());
-  if (IsSystemLibrary(last)) {
+  // Only names with ".so", ".dylib" or ".dll" can be system libraries: lower
+  // the name for IsSystemLibrary only then.
+  std::string_view raw_last = p.last();
+  if ((ContainsLower(raw_last, ".so") || EndsWithLower(raw_last, ".dylib") ||
+       EndsWithLower(raw_last, ".dll")) &&
+      IsSystemLibrary(Lower(raw_last))) {
     *out = Runtime("native", "C/C++ system library (" + std::string(p.last()) + ")");
     return true;
   }
@@ -1007,8 +1082,9 @@ size_t GoModuleComponents(std::string_view host) {
 
 bool ClassifyVendored(const PathParts& p, FrameOrigin* out) {
   for (size_t i = 0; i + 2 < p.size(); ++i) {
-    std::string name = Lower(p[i]);
-    bool dir_match = InList(name, {"third_party", "third-party", "thirdparty", "3rdparty"}) ||
+    std::string_view part = p[i];
+    bool dir_match = EqualsLower(part, "third_party") || EqualsLower(part, "third-party") ||
+                     EqualsLower(part, "thirdparty") || EqualsLower(part, "3rdparty") ||
                      p.m(i) == "vendor" || p.m(i) == "external";
     if (!dir_match) continue;
     std::string last = Lower(p.last());
@@ -1164,12 +1240,15 @@ std::string FrameOrigin::Dump() const {
   return out;
 }
 
-FrameOrigin ClassifyFrame(const Frame& frame, const FramePath& path) {
-  FrameOrigin out;
+namespace {
+
+// Tiers 1-5: true with *out set when the frame is not the user's code.
+bool ClassifyNotUser(const Frame& frame, const FramePath& path, FrameOrigin* out_ptr) {
+  FrameOrigin& out = *out_ptr;
   std::string_view raw = TrimSpaces(frame.file);
 
   // Tier 1: pseudo-files.
-  if (ClassifyPseudoFile(raw, path, &out)) return out;
+  if (ClassifyPseudoFile(raw, path, &out)) return true;
 
   // JVM placeholders carry no path.
   bool no_file = raw.empty() || raw == "Unknown Source" || raw == "Native Method" ||
@@ -1183,7 +1262,7 @@ FrameOrigin ClassifyFrame(const Frame& frame, const FramePath& path) {
         ClassifyGoModule(parts, &out) || ClassifyRubyGem(parts, &out) ||
         ClassifyCargo(parts, &out) || ClassifyJvmArtifact(parts, &out) ||
         ClassifyNuGet(parts, &out) || ClassifyNativeDependency(parts, &out)) {
-      return out;
+      return true;
     }
     // Tier 3: runtime and standard-library trees.
     if (ClassifyPythonStdlib(parts, &out) || ClassifyGoroot(parts, &out) ||
@@ -1191,31 +1270,44 @@ FrameOrigin ClassifyFrame(const Frame& frame, const FramePath& path) {
         ClassifyRubyStdlib(parts, &out) || ClassifyRustStd(parts, &out) ||
         ClassifyDotnetRuntimePath(parts, &out) || ClassifyJvmRuntimePath(parts, &out) ||
         ClassifyNativeRuntime(parts, &out)) {
-      return out;
+      return true;
     }
     // Tier 4: vendored trees.
-    if (ClassifyVendored(parts, &out)) return out;
+    if (ClassifyVendored(parts, &out)) return true;
   }
 
   // Tier 5: the frame's names, when the file cannot tell.
   bool bare_file = parts.size() == 1 && !path.absolute && path.scheme.empty();
   bool deterministic = path.absolute && parts.size() > 1 && parts[0] == "_";
   if (no_file || bare_file) {
-    if (ClassifyByName(frame, no_file, &out)) return out;
+    if (ClassifyByName(frame, no_file, &out)) return true;
   } else if (deterministic) {
     std::string_view name =
         !frame.function.empty() ? std::string_view(frame.function) : std::string_view(frame.module);
     if (StartsWithDotnetNamespace(name)) {
-      return Runtime("dotnet", ".NET runtime namespace (" +
-                                   std::string(name.substr(0, name.find('.') + 1)) +
-                                   ") in a deterministic build path (/_/)");
+      out = Runtime("dotnet", ".NET runtime namespace (" +
+                                  std::string(name.substr(0, name.find('.') + 1)) +
+                                  ") in a deterministic build path (/_/)");
+      return true;
     }
   }
+  return false;
+}
 
+}  // namespace
+
+FrameOrigin ClassifyFrame(const Frame& frame, const FramePath& path) {
+  FrameOrigin out;
+  if (ClassifyNotUser(frame, path, &out)) return out;
   // Tier 6: the user's code.
   out = FrameOrigin();
   out.reason = "no runtime, dependency or vendored marker in the path";
   return out;
+}
+
+OriginKind ClassifyFrameKind(const Frame& frame, const FramePath& path) {
+  FrameOrigin out;
+  return ClassifyNotUser(frame, path, &out) ? out.kind : OriginKind::kUser;
 }
 
 }  // namespace srclink

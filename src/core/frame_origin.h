@@ -48,4 +48,7 @@ struct FrameOrigin {
 
 FrameOrigin ClassifyFrame(const Frame& frame, const FramePath& path);
 
+// ClassifyFrame(frame, path).kind, without writing the user-code reason.
+OriginKind ClassifyFrameKind(const Frame& frame, const FramePath& path);
+
 }  // namespace srclink

@@ -33,6 +33,18 @@ struct FramePath {
 // empty path. Bounded work: linear in raw.size().
 FramePath NormalizeFramePath(std::string_view raw);
 
+// Buffers NormalizeFramePath reuses from call to call: with one scratch (and
+// one FramePath) kept across a batch, normalising allocates nothing once the
+// buffers have grown. Not thread-safe; one per thread.
+struct FramePathScratch {
+  std::string decoded;                  // percent-decoded URL text
+  std::vector<std::string_view> parts;  // components before joining
+};
+
+// NormalizeFramePath(raw), written into `*out` (its strings keep their
+// capacity). `out` must not view memory `raw` lives in.
+void NormalizeFramePath(std::string_view raw, FramePathScratch* scratch, FramePath* out);
+
 // Splits a '/'-separated path into components, skipping empty ones.
 void SplitComponents(std::string_view path, std::vector<std::string_view>* out);
 

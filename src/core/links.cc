@@ -2,6 +2,7 @@
 
 #include <array>
 #include <climits>
+#include <memory>
 #include <utility>
 
 #include "core/percent_encoding.h"
@@ -53,17 +54,22 @@ std::string Base(const RepositoryUrl& repo) {
   return base;
 }
 
-// Everything MakeLink needs, checked once.
+// The repository's part of every link, checked and derived once.
 struct LinkContext {
   const RepositoryUrl* repo = nullptr;
   Provider provider = Provider::kUnknown;
-  std::string_view commit;
-  std::string_view path;
-  std::string encoded_path;                  // EncodePath(path)
-  LineRange lines;                           // empty, or start >= 1 and end >= start
+  std::string commit;
   const LinkTemplates* templates = nullptr;  // kCustom only
   std::string bitbucket_repo;                // kBitbucketServer: ".../projects/KEY/repos/REPO"
+  Status bitbucket_status;                   // kBitbucketServer: why there is no bitbucket_repo
   std::string base;                          // Base(repo), or the Gerrit gitiles base
+};
+
+// One file's part of its links.
+struct PathContext {
+  std::string_view path;
+  std::string encoded_path;  // EncodePath(path)
+  LineRange lines;           // empty, or start >= 1 and end >= start
 };
 
 Status CheckCommit(const RepositoryUrl& repo, std::string_view commit) {
@@ -78,6 +84,21 @@ Status CheckCommit(const RepositoryUrl& repo, std::string_view commit) {
                                      " is not a hexadecimal commit id: pass the full SHA "
                                      "(git rev-parse " +
                                      std::string(commit) + " prints it)");
+    }
+  }
+  return Status::Ok();
+}
+
+// A tag or branch ("go1.21.3", "3.11"): what git refs may hold, and nothing
+// that would break out of a URL path segment.
+Status CheckRef(const RepositoryUrl& repo, std::string_view ref) {
+  if (ref.empty()) return CheckCommit(repo, ref);
+  for (char c : ref) {
+    bool ok = IsHex(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '/' || c == '+';
+    if (!ok || ref.find("..") != std::string_view::npos) {
+      return Status::InvalidArgument("ref " + Quote(ref) + " for " + Quote(repo.Id()) +
+                                     " is not a plain tag or branch name");
     }
   }
   return Status::Ok();
@@ -144,8 +165,11 @@ Result<std::string> BitbucketServerRepoBase(const RepositoryUrl& repo) {
   return base;
 }
 
-Result<LinkContext> Prepare(const RepositoryUrl& repo, LinkKind kind, std::string_view commit,
-                            std::string_view path, LineRange lines, const HostRegistry& hosts) {
+// Checks and derives the repository's part: the provider (with the host's
+// templates), the commit, the web base. A Bitbucket Server path that names no
+// PROJECT/repo is reported after the file's own checks, as MakeLink always did.
+Result<LinkContext> PrepareRepository(const RepositoryUrl& repo, std::string_view commit,
+                                      bool allow_ref, const HostRegistry& hosts) {
   LinkContext ctx;
   ctx.repo = &repo;
   ctx.provider = repo.provider;
@@ -167,25 +191,33 @@ Result<LinkContext> Prepare(const RepositoryUrl& repo, LinkKind kind, std::strin
                                      "them in the config file");
     }
   }
-  if (Status st = CheckCommit(repo, commit); !st.ok()) return st;
-  ctx.commit = commit;
-  if (kind != LinkKind::kCommit) {
-    if (Status st = CheckPath(repo, path); !st.ok()) return st;
-    ctx.path = path;
-    ctx.encoded_path = EncodePath(path);
-    Result<LineRange> checked = CheckLines(lines);
-    if (!checked.ok()) return checked.status();
-    ctx.lines = *checked;
-  }
+  if (Status st = allow_ref ? CheckRef(repo, commit) : CheckCommit(repo, commit); !st.ok())
+    return st;
+  ctx.commit = std::string(commit);
   ctx.base = ctx.provider == Provider::kGerrit
                  ? Origin(repo) + "/plugins/gitiles/" + NormalizeUrlText(repo.path)
                  : Base(repo);
   if (ctx.provider == Provider::kBitbucketServer) {
     Result<std::string> base = BitbucketServerRepoBase(repo);
-    if (!base.ok()) return base.status();
-    ctx.bitbucket_repo = std::move(*base);
+    if (base.ok()) {
+      ctx.bitbucket_repo = std::move(*base);
+    } else {
+      ctx.bitbucket_status = base.status();
+    }
   }
   return ctx;
+}
+
+// Checks and encodes the file's part (not needed for kCommit links).
+Status PreparePath(const LinkContext& ctx, std::string_view path, LineRange lines,
+                   PathContext* out) {
+  if (Status st = CheckPath(*ctx.repo, path); !st.ok()) return st;
+  out->path = path;
+  out->encoded_path = EncodePath(path);
+  Result<LineRange> checked = CheckLines(lines);
+  if (!checked.ok()) return checked.status();
+  out->lines = *checked;
+  return Status::Ok();
 }
 
 std::string Num(long long n) { return std::to_string(n); }
@@ -216,15 +248,34 @@ bool IsRenderedMarkup(std::string_view path, bool gitea) {
   return false;
 }
 
-// "#L10" or "#L10-L20" style anchors: prefix + start, then range_sep + end.
-std::string Anchor(const LineRange& lines, std::string_view prefix, std::string_view range_sep) {
-  if (lines.empty()) return "";
-  std::string anchor = "#" + std::string(prefix) + Num(lines.start);
-  if (!lines.single() && !range_sep.empty()) anchor += std::string(range_sep) + Num(lines.end);
-  return anchor;
+// Appends the decimal digits of n.
+void AppendNum(std::string* out, long long n) {
+  char buf[24];
+  char* end = buf + sizeof(buf);
+  char* p = end;
+  unsigned long long u = n < 0 ? 0ULL - static_cast<unsigned long long>(n) : n;
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  if (n < 0) *--p = '-';
+  out->append(p, static_cast<size_t>(end - p));
 }
 
-std::string Substitute(std::string_view tmpl, const LinkContext& ctx) {
+// Appends "#L10" or "#L10-L20" style anchors: prefix + start, then range_sep + end.
+void AppendAnchor(std::string* out, const LineRange& lines, std::string_view prefix,
+                  std::string_view range_sep) {
+  if (lines.empty()) return;
+  out->push_back('#');
+  out->append(prefix);
+  AppendNum(out, lines.start);
+  if (!lines.single() && !range_sep.empty()) {
+    out->append(range_sep);
+    AppendNum(out, lines.end);
+  }
+}
+
+std::string Substitute(std::string_view tmpl, const LinkContext& ctx, const PathContext& pc) {
   std::string out;
   size_t pos = 0;
   while (pos < tmpl.size()) {
@@ -245,11 +296,11 @@ std::string Substitute(std::string_view tmpl, const LinkContext& ctx) {
     } else if (name == "commit") {
       out.append(ctx.commit);
     } else if (name == "path") {
-      out += ctx.encoded_path;
+      out += pc.encoded_path;
     } else if (name == "line") {
-      out += Num(ctx.lines.start);
+      out += Num(pc.lines.start);
     } else if (name == "end") {
-      out += Num(ctx.lines.end);
+      out += Num(pc.lines.end);
     } else {
       out.append(tmpl.substr(open, close - open + 1));
     }
@@ -258,98 +309,121 @@ std::string Substitute(std::string_view tmpl, const LinkContext& ctx) {
   return out;
 }
 
-std::string CustomLink(const LinkContext& ctx, LinkKind kind) {
+std::string CustomLink(const LinkContext& ctx, const PathContext& pc, LinkKind kind) {
   const LinkTemplates& t = *ctx.templates;
-  if (kind == LinkKind::kCommit) return Substitute(t.commit, ctx);
+  if (kind == LinkKind::kCommit) return Substitute(t.commit, ctx, pc);
   const std::string& tmpl = kind == LinkKind::kFile ? t.file : t.blame;
   if (tmpl.empty()) return "";
-  std::string link = Substitute(tmpl, ctx);
-  if (!ctx.lines.empty()) {
+  std::string link = Substitute(tmpl, ctx, pc);
+  if (!pc.lines.empty()) {
     const std::string& anchor =
-        !ctx.lines.single() && !t.range_anchor.empty() ? t.range_anchor : t.line_anchor;
-    link += Substitute(anchor, ctx);
+        !pc.lines.single() && !t.range_anchor.empty() ? t.range_anchor : t.line_anchor;
+    link += Substitute(anchor, ctx, pc);
   }
   return link;
 }
 
 // Azure DevOps selects [line, col 1] to [lineEnd, col 1]: lineEnd is one past
 // the last line so that the whole of every line in the range is highlighted.
-std::string AzureLink(const LinkContext& ctx, LinkKind kind) {
+std::string AzureLink(const LinkContext& ctx, const PathContext& pc, LinkKind kind) {
   const std::string& base = ctx.base;
-  if (kind == LinkKind::kCommit) return base + "/commit/" + std::string(ctx.commit);
-  std::string link = base + "?path=" + EncodeQueryValue("/" + std::string(ctx.path)) +
-                     "&version=GC" + std::string(ctx.commit);
-  if (!ctx.lines.empty()) {
-    link += "&line=" + Num(ctx.lines.start) + "&lineEnd=" + Num(ctx.lines.end + 1LL) +
+  if (kind == LinkKind::kCommit) return base + "/commit/" + ctx.commit;
+  std::string link =
+      base + "?path=" + EncodeQueryValue("/" + std::string(pc.path)) + "&version=GC" + ctx.commit;
+  if (!pc.lines.empty()) {
+    link += "&line=" + Num(pc.lines.start) + "&lineEnd=" + Num(pc.lines.end + 1LL) +
             "&lineStartColumn=1&lineEndColumn=1&lineStyle=plain";
   }
   link += kind == LinkKind::kFile ? "&_a=contents" : "&_a=blame";
   return link;
 }
 
-std::string BuildLink(const LinkContext& ctx, LinkKind kind) {
-  const std::string commit(ctx.commit);
-  const std::string& path = ctx.encoded_path;
-  const LineRange& lines = ctx.lines;
+// base + middle + commit + "/" + path + after, then the anchor: the shape of
+// most hosts' file and blame links, built in one string.
+std::string PathLink(const LinkContext& ctx, const PathContext& pc, std::string_view middle,
+                     std::string_view after, std::string_view anchor_prefix,
+                     std::string_view range_sep) {
+  std::string out;
+  out.reserve(ctx.base.size() + middle.size() + ctx.commit.size() + 1 + pc.encoded_path.size() +
+              after.size() + 24);
+  out.append(ctx.base);
+  out.append(middle);
+  out.append(ctx.commit);
+  out.push_back('/');
+  out.append(pc.encoded_path);
+  out.append(after);
+  AppendAnchor(&out, pc.lines, anchor_prefix, range_sep);
+  return out;
+}
+
+std::string CommitLink(const LinkContext& ctx, std::string_view middle) {
+  std::string out;
+  out.reserve(ctx.base.size() + middle.size() + ctx.commit.size());
+  out.append(ctx.base);
+  out.append(middle);
+  out.append(ctx.commit);
+  return out;
+}
+
+std::string BuildLink(const LinkContext& ctx, const PathContext& pc, LinkKind kind) {
+  const std::string& commit = ctx.commit;
+  const std::string& path = pc.encoded_path;
+  const LineRange& lines = pc.lines;
   const bool file = kind == LinkKind::kFile;
   switch (ctx.provider) {
     case Provider::kGitHub: {
-      const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/commit/" + commit;
-      std::string plain =
-          file && !lines.empty() && IsRenderedMarkup(ctx.path, false) ? "?plain=1" : "";
-      return base + (file ? "/blob/" : "/blame/") + commit + "/" + path + plain +
-             Anchor(lines, "L", "-L");
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/commit/");
+      std::string_view plain =
+          file && !lines.empty() && IsRenderedMarkup(pc.path, false) ? "?plain=1" : "";
+      return PathLink(ctx, pc, file ? "/blob/" : "/blame/", plain, "L", "-L");
     }
     case Provider::kGitLab: {
-      const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/-/commit/" + commit;
-      return base + (file ? "/-/blob/" : "/-/blame/") + commit + "/" + path +
-             Anchor(lines, "L", "-");
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/-/commit/");
+      return PathLink(ctx, pc, file ? "/-/blob/" : "/-/blame/", "", "L", "-");
     }
     case Provider::kBitbucketCloud: {
-      const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/commits/" + commit;
-      return base + (file ? "/src/" : "/annotate/") + commit + "/" + path +
-             Anchor(lines, "lines-", ":");
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/commits/");
+      return PathLink(ctx, pc, file ? "/src/" : "/annotate/", "", "lines-", ":");
     }
     case Provider::kBitbucketServer: {
       if (kind == LinkKind::kCommit) return ctx.bitbucket_repo + "/commits/" + commit;
       if (!file) return "";  // Blame is a toggle of the source view, with no URL of its own.
-      return ctx.bitbucket_repo + "/browse/" + path + "?at=" + EncodeQueryValue(commit) +
-             Anchor(lines, "", "-");
+      std::string out = ctx.bitbucket_repo + "/browse/" + path + "?at=" + EncodeQueryValue(commit);
+      AppendAnchor(&out, lines, "", "-");
+      return out;
     }
     case Provider::kAzureDevOps:
-      return AzureLink(ctx, kind);
+      return AzureLink(ctx, pc, kind);
     case Provider::kGitea: {
-      const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/commit/" + commit;
-      std::string source =
-          file && !lines.empty() && IsRenderedMarkup(ctx.path, true) ? "?display=source" : "";
-      return base + (file ? "/src/commit/" : "/blame/commit/") + commit + "/" + path + source +
-             Anchor(lines, "L", "-L");
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/commit/");
+      std::string_view source =
+          file && !lines.empty() && IsRenderedMarkup(pc.path, true) ? "?display=source" : "";
+      return PathLink(ctx, pc, file ? "/src/commit/" : "/blame/commit/", source, "L", "-L");
     }
     case Provider::kGerrit:
     case Provider::kGitiles: {
-      const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/+/" + commit;
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/+/");
       // Gitiles anchors name one line ("#10"); there is no range form.
-      return base + (file ? "/+/" : "/+blame/") + commit + "/" + path + Anchor(lines, "", "");
+      return PathLink(ctx, pc, file ? "/+/" : "/+blame/", "", "", "");
     }
     case Provider::kSourceHut: {
       const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/commit/" + commit;
-      if (file) return base + "/tree/" + commit + "/item/" + path + Anchor(lines, "L", "-");
-      return base + "/blame/" + commit + "/" + path + Anchor(lines, "L", "-");
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/commit/");
+      std::string out = file ? base + "/tree/" + commit + "/item/" + path
+                             : base + "/blame/" + commit + "/" + path;
+      AppendAnchor(&out, lines, "L", "-");
+      return out;
     }
     case Provider::kCgit: {
       const std::string& base = ctx.base;
-      if (kind == LinkKind::kCommit) return base + "/commit/?id=" + commit;
+      if (kind == LinkKind::kCommit) return CommitLink(ctx, "/commit/?id=");
       // cgit anchors name one line ("#n10"); there is no range form.
-      return base + (file ? "/tree/" : "/blame/") + path + "?id=" + commit + Anchor(lines, "n", "");
+      std::string out = base + (file ? "/tree/" : "/blame/") + path + "?id=" + commit;
+      AppendAnchor(&out, lines, "n", "");
+      return out;
     }
     case Provider::kCustom:
-      return CustomLink(ctx, kind);
+      return CustomLink(ctx, pc, kind);
     case Provider::kUnknown:
       break;
   }
@@ -420,21 +494,63 @@ std::string_view LinkKindName(LinkKind kind) {
   return "file";
 }
 
+namespace {
+
+Result<std::string> MakeLinkAt(const RepositoryUrl& repo, LinkKind kind, std::string_view commit,
+                               bool allow_ref, std::string_view path, LineRange lines,
+                               const HostRegistry& hosts) {
+  Result<LinkContext> ctx = PrepareRepository(repo, commit, allow_ref, hosts);
+  if (!ctx.ok()) return ctx.status();
+  PathContext pc;
+  if (kind != LinkKind::kCommit) {
+    if (Status st = PreparePath(*ctx, path, lines, &pc); !st.ok()) return st;
+  }
+  if (!ctx->bitbucket_status.ok()) return ctx->bitbucket_status;
+  return BuildLink(*ctx, pc, kind);
+}
+
+}  // namespace
+
 Result<std::string> MakeLink(const RepositoryUrl& repo, LinkKind kind, std::string_view commit,
                              std::string_view path, LineRange lines, const HostRegistry& hosts) {
-  Result<LinkContext> ctx = Prepare(repo, kind, commit, path, lines, hosts);
-  if (!ctx.ok()) return ctx.status();
-  return BuildLink(*ctx, kind);
+  return MakeLinkAt(repo, kind, commit, /*allow_ref=*/false, path, lines, hosts);
+}
+
+Result<std::string> MakeRefLink(const RepositoryUrl& repo, LinkKind kind, std::string_view ref,
+                                std::string_view path, LineRange lines, const HostRegistry& hosts) {
+  return MakeLinkAt(repo, kind, ref, /*allow_ref=*/true, path, lines, hosts);
 }
 
 Result<SourceLinks> MakeLinks(const RepositoryUrl& repo, std::string_view commit,
                               std::string_view path, LineRange lines, const HostRegistry& hosts) {
-  Result<LinkContext> ctx = Prepare(repo, LinkKind::kFile, commit, path, lines, hosts);
+  return LinkBuilder(repo, commit, hosts).MakeLinks(path, lines);
+}
+
+// ------------------------------------------------------------------ LinkBuilder
+
+struct LinkBuilder::Prepared {
+  Result<LinkContext> ctx;
+};
+
+LinkBuilder::LinkBuilder(const RepositoryUrl& repo, std::string_view commit,
+                         const HostRegistry& hosts)
+    : prepared_(std::make_unique<Prepared>(
+          Prepared{PrepareRepository(repo, commit, /*allow_ref=*/false, hosts)})) {}
+
+LinkBuilder::~LinkBuilder() = default;
+LinkBuilder::LinkBuilder(LinkBuilder&&) noexcept = default;
+LinkBuilder& LinkBuilder::operator=(LinkBuilder&&) noexcept = default;
+
+Result<SourceLinks> LinkBuilder::MakeLinks(std::string_view path, LineRange lines) const {
+  const Result<LinkContext>& ctx = prepared_->ctx;
   if (!ctx.ok()) return ctx.status();
+  PathContext pc;
+  if (Status st = PreparePath(*ctx, path, lines, &pc); !st.ok()) return st;
+  if (!ctx->bitbucket_status.ok()) return ctx->bitbucket_status;
   SourceLinks links;
-  links.file = BuildLink(*ctx, LinkKind::kFile);
-  links.blame = BuildLink(*ctx, LinkKind::kBlame);
-  links.commit = BuildLink(*ctx, LinkKind::kCommit);
+  links.file = BuildLink(*ctx, pc, LinkKind::kFile);
+  links.blame = BuildLink(*ctx, pc, LinkKind::kBlame);
+  links.commit = BuildLink(*ctx, pc, LinkKind::kCommit);
   return links;
 }
 

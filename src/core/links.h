@@ -6,6 +6,7 @@
 // query values. Pure functions; thread-safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -42,8 +43,35 @@ struct SourceLinks {
 Result<std::string> MakeLink(const RepositoryUrl& repo, LinkKind kind, std::string_view commit,
                              std::string_view path, LineRange lines, const HostRegistry& hosts);
 
+// The same at a tag or branch instead of a commit ("go1.21.3", "3.11"), for
+// code outside the user's repository whose release is known by name
+// (core/external_source.h). Links at refs move when the ref moves; commits
+// are preferred whenever one is known.
+Result<std::string> MakeRefLink(const RepositoryUrl& repo, LinkKind kind, std::string_view ref,
+                                std::string_view path, LineRange lines, const HostRegistry& hosts);
+
 // All three links at once.
 Result<SourceLinks> MakeLinks(const RepositoryUrl& repo, std::string_view commit,
                               std::string_view path, LineRange lines, const HostRegistry& hosts);
+
+// Links of many files at one commit of one repository: the provider, the web
+// base and the commit are checked and derived once, so each file only adds
+// its encoded path and anchor. MakeLinks(path, lines) gives exactly what
+// MakeLinks(repo, commit, path, lines, hosts) gives, errors included.
+// `repo` and `hosts` must outlive the builder. Thread-compatible (const calls
+// may run concurrently).
+class LinkBuilder {
+ public:
+  LinkBuilder(const RepositoryUrl& repo, std::string_view commit, const HostRegistry& hosts);
+  ~LinkBuilder();
+  LinkBuilder(LinkBuilder&&) noexcept;
+  LinkBuilder& operator=(LinkBuilder&&) noexcept;
+
+  Result<SourceLinks> MakeLinks(std::string_view path, LineRange lines) const;
+
+ private:
+  struct Prepared;
+  std::unique_ptr<Prepared> prepared_;
+};
 
 }  // namespace srclink

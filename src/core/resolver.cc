@@ -1,6 +1,7 @@
 #include "core/resolver.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/frame_path.h"
 
@@ -242,25 +243,28 @@ Resolver::Resolver(const PathIndex& index, ResolveOptions options)
     return a.prefix.size() > b.prefix.size();
   });
   root_ = NormalizeFramePath(options_.root_path).path;
+  SplitComponents(options_.repository_id, &repository_id_parts_);
 }
 
 PathId Resolver::FindPath(std::string_view path, bool windows) const {
   return index_.Find(path, windows ? PathIndex::Case::kInsensitive : PathIndex::Case::kSensitive);
 }
 
-void Resolver::Prepare(const Frame& frame, Prepared* p) const {
-  p->fp = NormalizeFramePath(frame.file);
+void Resolver::Prepare(const Frame& frame, FramePathScratch* scratch, Prepared* p) const {
+  NormalizeFramePath(frame.file, scratch, &p->fp);
   p->origin = ClassifyFrame(frame, p->fp);
   // "Unknown Source", "Native Method": a JVM frame without a file name.
   if (IsJvmPlaceholder(frame.file)) p->fp = FramePath();
   p->comps.clear();
+  // One allocation for the components rather than a vector growing by doubling.
+  p->comps.reserve(static_cast<size_t>(std::count(p->fp.path.begin(), p->fp.path.end(), '/')) + 1);
   SplitComponents(p->fp.path, &p->comps);
   p->matched = false;
 }
 
 Resolution Resolver::Resolve(const Frame& frame) {
   Prepared p;
-  Prepare(frame, &p);
+  Prepare(frame, &scratch_, &p);
   return Decide(frame, p);
 }
 
@@ -268,8 +272,10 @@ std::vector<Resolution> Resolver::ResolveBatch(std::span<const Frame> frames) {
   std::vector<Prepared> prepared(frames.size());
   std::vector<std::span<const std::string_view>> queries;
   std::vector<size_t> which;
+  queries.reserve(frames.size());
+  which.reserve(frames.size());
   for (size_t i = 0; i < frames.size(); ++i) {
-    Prepare(frames[i], &prepared[i]);
+    Prepare(frames[i], &scratch_, &prepared[i]);
     if (prepared[i].origin.kind == OriginKind::kUser && !prepared[i].fp.windows &&
         !prepared[i].comps.empty()) {
       queries.emplace_back(prepared[i].comps);
@@ -289,11 +295,13 @@ std::vector<Resolution> Resolver::ResolveBatch(std::span<const Frame> frames) {
 }
 
 Resolution Resolver::Decide(const Frame& frame, Prepared& p) {
-  Resolution r;
-  r.origin = p.origin;
   // Runtime pseudo-files ("<anonymous>", "<frozen …>") have no path but are
   // still the runtime's: classify before giving up on the file.
-  if (p.comps.empty() && frame.module.empty() && p.origin.kind == OriginKind::kUser) {
+  const bool no_file = p.comps.empty() && frame.module.empty();
+  if (p.origin.kind == OriginKind::kUser && !no_file) return ResolveUser(frame, p);
+  Resolution r;
+  r.origin = p.origin;
+  if (no_file && p.origin.kind == OriginKind::kUser) {
     r.rule = "no-file";
     r.explanation = frame.file.empty() ? "the frame has no file name"
                                        : "the frame's file " + Quote(frame.file) + " is not a path";
@@ -433,9 +441,7 @@ bool Resolver::TryMappings(const Prepared& p, Resolution* out) const {
 
 bool Resolver::TryModulePath(const Prepared& p, Resolution* out) const {
   if (options_.repository_id.empty()) return false;
-  std::vector<std::string_view> id;
-  SplitComponents(options_.repository_id, &id);
-  size_t after = AfterRepositoryId(p.comps, id);
+  size_t after = AfterRepositoryId(p.comps, repository_id_parts_);
   if (after == std::string_view::npos) return false;
   std::span<const std::string_view> tail = std::span(p.comps).subspan(after);
   PathId found = FindPath(JoinComponents(tail), p.fp.windows);
@@ -622,7 +628,7 @@ void Resolver::Learn(const Prepared& p, std::string_view repo_path, uint32_t mat
 
 Resolution Resolver::ResolveUser(const Frame& frame, Prepared& p) {
   Resolution r;
-  r.origin = p.origin;
+  r.origin = std::move(p.origin);  // the rules below read p's path, never its origin
   r.user_code = true;
   const bool fold = p.fp.windows;
 
@@ -649,9 +655,8 @@ Resolution Resolver::ResolveUser(const Frame& frame, Prepared& p) {
   // A path naming the repository (github.com/org/repo/pkg/x.go) says where
   // the file is; when that is not tracked, only a file ending with all of it
   // (a module living in a subdirectory) may stand in.
-  std::vector<std::string_view> id;
-  SplitComponents(options_.repository_id, &id);
-  if (size_t after = AfterRepositoryId(p.comps, id); after != std::string_view::npos) {
+  if (size_t after = AfterRepositoryId(p.comps, repository_id_parts_);
+      after != std::string_view::npos) {
     std::span<const std::string_view> tail = std::span(p.comps).subspan(after);
     if (tail.size() > 1 && IsMajorVersion(tail[0])) tail = tail.subspan(1);
     if (m.matched < tail.size()) {
@@ -668,10 +673,14 @@ Resolution Resolver::ResolveUser(const Frame& frame, Prepared& p) {
     bool whole = m.matched == p.comps.size() && !p.fp.absolute && p.fp.up_levels == 0 &&
                  std::count(r.path.begin(), r.path.end(), '/') + 1 == static_cast<long>(m.matched);
     r.rule = whole ? "exact" : "suffix";
-    r.explanation = whole ? "the path is a tracked file"
-                          : "the last " + std::to_string(m.matched) + " of " +
-                                std::to_string(p.comps.size()) +
-                                " path components match one tracked file";
+    if (whole) {
+      r.explanation = "the path is a tracked file";
+    } else {
+      std::string& e = r.explanation;
+      e.reserve(64);
+      e.append("the last ").append(std::to_string(m.matched)).append(" of ");
+      e.append(std::to_string(p.comps.size())).append(" path components match one tracked file");
+    }
     Learn(p, r.path, m.matched);
     return r;
   }

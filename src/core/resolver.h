@@ -36,6 +36,7 @@
 
 #include "core/frame.h"
 #include "core/frame_origin.h"
+#include "core/frame_path.h"
 #include "core/path_index.h"
 #include "core/status.h"
 
@@ -80,6 +81,9 @@ class Resolver {
  public:
   // `index` must outlive the Resolver.
   Resolver(const PathIndex& index, ResolveOptions options);
+  // Not copyable: members view its own strings.
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
 
   Resolution Resolve(const Frame& frame);
 
@@ -89,7 +93,7 @@ class Resolver {
 
  private:
   struct Prepared;
-  void Prepare(const Frame& frame, Prepared* p) const;
+  void Prepare(const Frame& frame, FramePathScratch* scratch, Prepared* p) const;
   Resolution Decide(const Frame& frame, Prepared& p);
   Resolution ResolveUser(const Frame& frame, Prepared& p);
   bool TryMappings(const Prepared& p, Resolution* out) const;
@@ -112,8 +116,10 @@ class Resolver {
     std::vector<std::string> prefix;
     std::string source_root;  // normalised repository directory
   };
-  std::vector<Mapping> mappings_;  // most specific (longest prefix) first
-  std::string root_;               // normalised root path
+  std::vector<Mapping> mappings_;                      // most specific (longest prefix) first
+  std::string root_;                                   // normalised root path
+  std::vector<std::string_view> repository_id_parts_;  // of options_.repository_id
+  FramePathScratch scratch_;                           // reused by every frame's normalisation
   // Learnt: frame prefix → (repository prefix → votes).
   std::map<std::string, std::map<std::string, uint32_t>> learnt_;
 };

@@ -1,7 +1,9 @@
 #include "core/stack_trace.h"
 
 #include <array>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/frame_origin.h"
 #include "core/frame_path.h"
@@ -53,12 +55,14 @@ constexpr std::array<LanguageName, 24> kLanguageNames = {{
 
 // in_app from the frame's origin, unless the parser already knew better.
 void MarkInApp(StackTrace* trace) {
+  FramePathScratch scratch;  // one set of buffers for every frame of the trace
+  FramePath path;
   for (auto& exception : trace->exceptions) {
     for (auto& f : exception.frames) {
       if (!f.in_app) continue;
       if (f.frame.file.empty() && f.frame.module.empty()) continue;
-      FramePath path = NormalizeFramePath(f.frame.file);
-      f.in_app = ClassifyFrame(f.frame, path).kind == OriginKind::kUser;
+      NormalizeFramePath(f.frame.file, &scratch, &path);
+      f.in_app = ClassifyFrameKind(f.frame, path) == OriginKind::kUser;
     }
   }
 }
@@ -147,24 +151,111 @@ std::string DumpStackTrace(const StackTrace& trace) {
 }
 
 const std::vector<TraceParser>& TraceParsers() {
+  // The maximum scores are the largest each Score function returns
+  // (tests/core/trace_detection_test.cc checks them against the corpus).
   static const std::vector<TraceParser> kParsers = {
-      {TraceLanguage::kPython, ScorePythonTrace, ParsePythonTrace},
-      {TraceLanguage::kJava, ScoreJavaTrace, ParseJavaTrace},
-      {TraceLanguage::kGo, ScoreGoTrace, ParseGoTrace},
-      {TraceLanguage::kJavaScript, ScoreJavaScriptTrace, ParseJavaScriptTrace},
-      {TraceLanguage::kRuby, ScoreRubyTrace, ParseRubyTrace},
-      {TraceLanguage::kDotNet, ScoreDotNetTrace, ParseDotNetTrace},
-      {TraceLanguage::kPhp, ScorePhpTrace, ParsePhpTrace},
-      {TraceLanguage::kRust, ScoreRustTrace, ParseRustTrace},
-      {TraceLanguage::kNative, ScoreNativeTrace, ParseNativeTrace},
+      {TraceLanguage::kPython, ScorePythonTrace, ParsePythonTrace, 95},
+      {TraceLanguage::kJava, ScoreJavaTrace, ParseJavaTrace, 90},
+      {TraceLanguage::kGo, ScoreGoTrace, ParseGoTrace, 95},
+      {TraceLanguage::kJavaScript, ScoreJavaScriptTrace, ParseJavaScriptTrace, 75},
+      {TraceLanguage::kRuby, ScoreRubyTrace, ParseRubyTrace, 100, kRubyScoreMarkers},
+      {TraceLanguage::kDotNet, ScoreDotNetTrace, ParseDotNetTrace, 95, kDotNetScoreMarkers},
+      {TraceLanguage::kPhp, ScorePhpTrace, ParsePhpTrace, 95, kPhpScoreMarkers},
+      {TraceLanguage::kRust, ScoreRustTrace, ParseRustTrace, 95, kRustScoreMarkers},
+      {TraceLanguage::kNative, ScoreNativeTrace, ParseNativeTrace, 95, kNativeScoreMarkers},
   };
   return kParsers;
 }
 
+namespace {
+
+// The first 64 lines of `text`: the window every Score function looks at.
+std::string_view ScoreWindow(std::string_view text) {
+  size_t end = 0;
+  for (int i = 0; i < 64; ++i) {
+    size_t nl = text.find('\n', end);
+    if (nl == std::string_view::npos) return text;
+    end = nl + 1;
+  }
+  return text.substr(0, end);
+}
+
+// Finds which parsers' score markers occur in a text in one pass: each pair
+// of bytes is looked up in a bitmap of the markers' first two bytes, and only
+// the markers starting with them are compared (one-byte markers by a table).
+class ScoreMarkerScan {
+ public:
+  explicit ScoreMarkerScan(const std::vector<TraceParser>& parsers) {
+    for (size_t p = 0; p < parsers.size() && p < 32; ++p) {
+      for (std::string_view marker : parsers[p].score_markers) {
+        if (marker.empty()) continue;
+        const uint32_t bit = 1u << p;
+        gated_ |= bit;
+        const auto first = static_cast<unsigned char>(marker[0]);
+        if (marker.size() == 1) {
+          single_[first] |= bit;
+          continue;
+        }
+        const size_t pair = Pair(first, static_cast<unsigned char>(marker[1]));
+        pairs_[pair / 64] |= uint64_t{1} << (pair % 64);
+        by_first_[first].push_back({marker, bit});
+      }
+    }
+  }
+
+  // A bit per parser (by index) whose markers occur in `text`.
+  uint32_t Present(std::string_view text) const {
+    uint32_t found = 0;
+    const size_t n = text.size();
+    for (size_t i = 0; i < n; ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      found |= single_[c];
+      if (i + 1 == n) break;
+      const size_t pair = Pair(c, static_cast<unsigned char>(text[i + 1]));
+      if ((pairs_[pair / 64] >> (pair % 64) & 1) == 0) continue;
+      std::string_view rest = text.substr(i);
+      for (const Marker& m : by_first_[c]) {
+        if ((found & m.parser) == 0 && rest.starts_with(m.text)) found |= m.parser;
+      }
+      if (found == gated_) break;
+    }
+    return found;
+  }
+
+ private:
+  struct Marker {
+    std::string_view text;
+    uint32_t parser;  // its bit
+  };
+  static size_t Pair(unsigned char a, unsigned char b) { return size_t{a} << 8 | b; }
+
+  std::array<uint32_t, 256> single_ = {};  // one-byte markers' parsers, by byte
+  std::array<uint64_t, 1024> pairs_ = {};  // bit per first two bytes of longer markers
+  std::array<std::vector<Marker>, 256> by_first_;
+  uint32_t gated_ = 0;  // parsers with markers
+};
+
+}  // namespace
+
 TraceLanguage DetectTraceLanguage(std::string_view text) {
+  const std::vector<TraceParser>& parsers = TraceParsers();
+  static const ScoreMarkerScan* const kScan = new ScoreMarkerScan(parsers);
   TraceLanguage best = TraceLanguage::kUnknown;
   int best_score = 0;
-  for (const auto& parser : TraceParsers()) {
+  bool scanned = false;
+  uint32_t present = 0;
+  for (size_t i = 0; i < parsers.size(); ++i) {
+    const TraceParser& parser = parsers[i];
+    // Ties go to the earlier parser: one that cannot score higher than the
+    // best so far cannot change the answer.
+    if (parser.max_score <= best_score) continue;
+    if (!parser.score_markers.empty() && i < 32) {
+      if (!scanned) {
+        present = kScan->Present(ScoreWindow(text));
+        scanned = true;
+      }
+      if ((present & (1u << i)) == 0) continue;  // its score would be 0
+    }
     int score = parser.score(text);
     if (score > best_score) {
       best_score = score;

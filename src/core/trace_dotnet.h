@@ -22,11 +22,17 @@
 // Pure; linear in the input.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
 
 namespace srclink {
+
+// ScoreDotNetTrace returns 0 unless the first 64 lines contain one of these
+// (DetectTraceLanguage checks them for every parser in one pass).
+inline constexpr std::array<std::string_view, 4> kDotNetScoreMarkers = {"at ", "--- End of",
+                                                                        "System.", "Microsoft."};
 
 int ScoreDotNetTrace(std::string_view text);
 StackTrace ParseDotNetTrace(std::string_view text);

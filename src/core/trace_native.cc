@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <span>
 #include <string>
 
 #include "core/trace_lines.h"
@@ -411,7 +412,7 @@ std::string_view ScoreWindow(std::string_view text) {
   return text.substr(0, end);
 }
 
-bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> needles) {
+bool ContainsAny(std::string_view s, std::span<const std::string_view> needles) {
   for (std::string_view n : needles) {
     if (s.find(n) != std::string_view::npos) return true;
   }
@@ -422,9 +423,7 @@ bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> nee
 
 int ScoreNativeTrace(std::string_view text) {
   std::string_view head = ScoreWindow(text);
-  if (!ContainsAny(head, {"#", "0x", "runtime error: ", "> ", "terminate called", "received signal",
-                          "Sanitizer"}))
-    return 0;  // cheap: most texts stop here
+  if (!ContainsAny(head, kNativeScoreMarkers)) return 0;  // cheap: most texts stop here
   // Markers searched once in the window rather than on every line.
   bool sanitizer = head.find("Sanitizer: ") != kNone;
   bool ubsan = head.find(": runtime error: ") != kNone;

@@ -36,11 +36,17 @@
 // Pure; linear in the input.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
 
 namespace srclink {
+
+// ScoreNativeTrace returns 0 unless the first 64 lines contain one of these
+// (DetectTraceLanguage checks them for every parser in one pass).
+inline constexpr std::array<std::string_view, 7> kNativeScoreMarkers = {
+    "#", "0x", "runtime error: ", "> ", "terminate called", "received signal", "Sanitizer"};
 
 int ScoreNativeTrace(std::string_view text);
 StackTrace ParseNativeTrace(std::string_view text);

@@ -24,11 +24,17 @@
 // Pure; linear in the input.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
 
 namespace srclink {
+
+// ScorePhpTrace returns 0 unless the first 64 lines contain one of these
+// (DetectTraceLanguage checks them for every parser in one pass).
+inline constexpr std::array<std::string_view, 4> kPhpScoreMarkers = {
+    ".php", "{main}", "[internal function]", "[stacktrace]"};
 
 int ScorePhpTrace(std::string_view text);
 StackTrace ParsePhpTrace(std::string_view text);

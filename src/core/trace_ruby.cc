@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <span>
 #include <string>
 
 #include "core/trace_lines.h"
@@ -236,7 +237,7 @@ std::string_view ScoreWindow(std::string_view text) {
   return text.substr(0, end);
 }
 
-bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> needles) {
+bool ContainsAny(std::string_view s, std::span<const std::string_view> needles) {
   for (std::string_view n : needles) {
     if (s.find(n) != std::string_view::npos) return true;
   }
@@ -247,7 +248,7 @@ bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> nee
 
 int ScoreRubyTrace(std::string_view text) {
   std::string_view head = ScoreWindow(text);
-  if (!ContainsAny(head, {".rb:", ".erb:", ".rake:"})) return 0;  // cheap: most texts stop here
+  if (!ContainsAny(head, kRubyScoreMarkers)) return 0;  // cheap: most texts stop here
   TraceLines lines(head);
   std::string_view line;
   int labelled = 0;

@@ -22,11 +22,16 @@
 // Pure; linear in the input.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
 
 namespace srclink {
+
+// ScoreRubyTrace returns 0 unless the first 64 lines contain one of these
+// (DetectTraceLanguage checks them for every parser in one pass).
+inline constexpr std::array<std::string_view, 3> kRubyScoreMarkers = {".rb:", ".erb:", ".rake:"};
 
 int ScoreRubyTrace(std::string_view text);
 StackTrace ParseRubyTrace(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <initializer_list>
+#include <span>
 #include <string>
 
 #include "core/trace_lines.h"
@@ -136,7 +137,7 @@ std::string_view ScoreWindow(std::string_view text) {
   return text.substr(0, end);
 }
 
-bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> needles) {
+bool ContainsAny(std::string_view s, std::span<const std::string_view> needles) {
   for (std::string_view n : needles) {
     if (s.find(n) != std::string_view::npos) return true;
   }
@@ -147,8 +148,7 @@ bool ContainsAny(std::string_view s, std::initializer_list<std::string_view> nee
 
 int ScoreRustTrace(std::string_view text) {
   std::string_view head = ScoreWindow(text);
-  if (!ContainsAny(head, {"panicked at", "RUST_BACKTRACE", "acktrace:", ".rs:"}))
-    return 0;  // cheap: most texts stop here
+  if (!ContainsAny(head, kRustScoreMarkers)) return 0;  // cheap: most texts stop here
   if (head.find("RUST_BACKTRACE") != kNone) return 95;
   bool panic = head.find("panicked at") != kNone;
   TraceLines lines(head);

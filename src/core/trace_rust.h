@@ -26,11 +26,17 @@
 // Pure; linear in the input.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
 
 namespace srclink {
+
+// ScoreRustTrace returns 0 unless the first 64 lines contain one of these
+// (DetectTraceLanguage checks them for every parser in one pass).
+inline constexpr std::array<std::string_view, 4> kRustScoreMarkers = {
+    "panicked at", "RUST_BACKTRACE", "acktrace:", ".rs:"};
 
 int ScoreRustTrace(std::string_view text);
 StackTrace ParseRustTrace(std::string_view text);

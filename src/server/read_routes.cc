@@ -173,7 +173,8 @@ void HandleResolve(ServerContext& ctx, const httplib::Request& req, httplib::Res
   Resolver resolver(snap.index, std::move(request.options));
   std::vector<Resolution> results = resolver.ResolveBatch(request.frames);
 
-  const HostRegistry& hosts = Hosts(ctx);
+  // The repository's part of every link (provider, web base, commit) once per request.
+  const LinkBuilder links_builder(*repo, sha, Hosts(ctx));
   std::string out;
   out.reserve(256 + request.frames.size() * (request.snippets ? 1024 : 512));
   out.append("{\"repository_url\":");
@@ -210,7 +211,7 @@ void HandleResolve(ServerContext& ctx, const httplib::Request& req, httplib::Res
       out.push_back(']');
     }
     if (r.status == ResolutionStatus::kResolved) {
-      Result<SourceLinks> links = MakeLinks(*repo, sha, r.path, LineRange{frame.line, 0}, hosts);
+      Result<SourceLinks> links = links_builder.MakeLinks(r.path, LineRange{frame.line, 0});
       if (links.ok()) {
         out.append(",\"links\":{\"file\":");
         AppendJsonString(&out, links->file);

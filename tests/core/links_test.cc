@@ -630,3 +630,26 @@ TEST(LinkKindTest, Names) {
 
 }  // namespace
 }  // namespace srclink
+
+namespace srclink {
+namespace {
+
+TEST(RefLinkTest, TagsAndBranchesForExternalSources) {
+  HostRegistry hosts;
+  auto go = RepositoryUrl::Parse("https://github.com/golang/go");
+  ASSERT_TRUE(go.ok());
+  auto link = MakeRefLink(*go, LinkKind::kFile, "go1.21.3", "src/net/http/server.go",
+                          LineRange{3300, 0}, hosts);
+  ASSERT_TRUE(link.ok()) << link.status().ToString();
+  EXPECT_EQ(*link, "https://github.com/golang/go/blob/go1.21.3/src/net/http/server.go#L3300");
+  auto sub = MakeRefLink(*go, LinkKind::kFile, "sdk/azcore/v1.9.0", "x.go", LineRange{}, hosts);
+  ASSERT_TRUE(sub.ok());
+  EXPECT_EQ(*sub, "https://github.com/golang/go/blob/sdk/azcore/v1.9.0/x.go");
+  EXPECT_FALSE(MakeRefLink(*go, LinkKind::kFile, "a..b", "x.go", LineRange{}, hosts).ok());
+  EXPECT_FALSE(MakeRefLink(*go, LinkKind::kFile, "v1?x=1", "x.go", LineRange{}, hosts).ok());
+  // Commits stay strict: a ref is not a commit.
+  EXPECT_FALSE(MakeLink(*go, LinkKind::kFile, "go1.21.3", "x.go", LineRange{}, hosts).ok());
+}
+
+}  // namespace
+}  // namespace srclink
