@@ -18,7 +18,7 @@ std::string Metrics::RouteLabel(std::string_view path) {
   static constexpr std::string_view kExact[] = {
       "/healthz",       "/metrics",        "/api/v1/upload/commit", "/api/v1/upload/blobs",
       "/api/v2/srcmap", "/api/v1/resolve", "/api/v1/snippet",       "/go/file",
-      "/go/blame",      "/go/commit",      "/api/v1/repositories",
+      "/go/blame",      "/go/commit",      "/api/v1/repositories",  "/api/v1/fetch",
   };
   for (std::string_view route : kExact) {
     if (path == route) return std::string(route);
@@ -57,6 +57,13 @@ void Metrics::AddBlobsStored(int64_t blobs, int64_t bytes) {
   blob_bytes_ += bytes;
 }
 
+void Metrics::AddFetch(bool done, int64_t blobs, int64_t bytes) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++(done ? fetches_done_ : fetches_failed_);
+  fetch_blobs_ += blobs;
+  fetch_bytes_ += bytes;
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
   std::ostringstream out;
@@ -90,7 +97,17 @@ std::string Metrics::Render() const {
       << "srclink_blobs_stored_total " << blobs_ << "\n"
       << "# HELP srclink_blob_bytes_stored_total Compressed bytes of the blobs accepted.\n"
       << "# TYPE srclink_blob_bytes_stored_total counter\n"
-      << "srclink_blob_bytes_stored_total " << blob_bytes_ << "\n";
+      << "srclink_blob_bytes_stored_total " << blob_bytes_ << "\n"
+      << "# HELP srclink_fetch_jobs_total Content fetches from git remotes, by result.\n"
+      << "# TYPE srclink_fetch_jobs_total counter\n"
+      << "srclink_fetch_jobs_total{result=\"done\"} " << fetches_done_ << "\n"
+      << "srclink_fetch_jobs_total{result=\"failed\"} " << fetches_failed_ << "\n"
+      << "# HELP srclink_fetch_blobs_stored_total File contents stored by fetches.\n"
+      << "# TYPE srclink_fetch_blobs_stored_total counter\n"
+      << "srclink_fetch_blobs_stored_total " << fetch_blobs_ << "\n"
+      << "# HELP srclink_fetch_bytes_stored_total Compressed bytes of the contents fetched.\n"
+      << "# TYPE srclink_fetch_bytes_stored_total counter\n"
+      << "srclink_fetch_bytes_stored_total " << fetch_bytes_ << "\n";
   return out.str();
 }
 

@@ -6,6 +6,9 @@
 //   srclink_uploads_total              commits uploaded
 //   srclink_blobs_stored_total         blob records accepted
 //   srclink_blob_bytes_stored_total    their stored (zstd-compressed) bytes
+//   srclink_fetch_jobs_total{result}   content fetches from git remotes, "done" or "failed"
+//   srclink_fetch_blobs_stored_total   file contents those fetches stored
+//   srclink_fetch_bytes_stored_total   their stored (zstd-compressed) bytes
 //
 // `route` is a route pattern ("/api/v1/repositories/{id}/commits"), never a
 // raw path, so the label set stays bounded. Thread-safety: every method may
@@ -34,6 +37,7 @@ class Metrics {
   void ObserveRequest(const std::string& route, int status, double seconds);
   void AddUploads(int64_t commits);
   void AddBlobsStored(int64_t blobs, int64_t bytes);
+  void AddFetch(bool done, int64_t blobs, int64_t bytes);
 
   // The text exposition of every metric.
   std::string Render() const;
@@ -51,6 +55,10 @@ class Metrics {
   int64_t uploads_ = 0;
   int64_t blobs_ = 0;
   int64_t blob_bytes_ = 0;
+  int64_t fetches_done_ = 0;
+  int64_t fetches_failed_ = 0;
+  int64_t fetch_blobs_ = 0;
+  int64_t fetch_bytes_ = 0;
 };
 
 }  // namespace srclink::server

@@ -6,13 +6,17 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "server/api_keys.h"
 #include "server/blob_cache.h"
 #include "server/commit_cache.h"
+#include "server/datadog_routes.h"
 #include "server/decompress.h"
+#include "server/otlp_routes.h"
+#include "server/telemetry_routes.h"
 
 namespace srclink::server {
 namespace {
@@ -125,8 +129,12 @@ bool ListenAddress::IsLoopback() const {
   return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
 }
 
-Server::Server(ServerOptions options, Store* store, LogSink log)
-    : options_(std::move(options)), store_(store), log_(std::move(log)) {
+Server::Server(ServerOptions options, Store* store, LogSink log,
+               std::unique_ptr<RemoteFetcher> fetcher)
+    : options_(std::move(options)),
+      store_(store),
+      log_(std::move(log)),
+      fetcher_(std::move(fetcher)) {
   if (!log_) log_ = LogToStderr;
   {
     std::lock_guard<std::mutex> lock(g_log_mu);
@@ -144,6 +152,15 @@ Server::Server(ServerOptions options, Store* store, LogSink log)
   };
   blobs_ = std::make_unique<BlobCache>(store_, options_.blob_cache_bytes, ctx_.now);
   ctx_.blobs = blobs_.get();
+  if (options_.fetch.enabled()) {
+    if (fetcher_ == nullptr) {
+      fetcher_ =
+          MakeRealRemoteFetcher((std::filesystem::path(options_.data_dir) / "mirrors").string());
+    }
+    fetch_ =
+        std::make_unique<ContentFetch>(options_.fetch, store_, fetcher_.get(), ctx_.now, &metrics_);
+    ctx_.fetch = fetch_.get();
+  }
   ctx_.authorize = [this](const httplib::Request& req, httplib::Response& res, ApiScope scope) {
     return Authorize(req, res, scope);
   };
@@ -250,16 +267,83 @@ Status Server::Start() {
         "`srclink keys create --name ci --scope upload,read`");
   }
 
-  http_.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
-  http_.set_tcp_nodelay(true);  // keep-alive request/response pairs stall on Nagle otherwise
-  http_.set_keep_alive_max_count(1000);
-  http_.set_keep_alive_timeout(2);
-  http_.set_read_timeout(30);
-  http_.set_write_timeout(30);
-  http_.set_payload_max_length(options_.max_body);
-  if (address_.host.find(':') != std::string::npos) http_.set_address_family(AF_INET6);
+  if (options_.agent_no_auth) {
+    for (const std::string& listen : {options_.listen, options_.agent_listen}) {
+      auto a = ListenAddress::Parse(listen.empty() ? options_.listen : listen);
+      if (a.ok() && !a->IsLoopback()) {
+        return Status::InvalidArgument(
+            "--accept-agent-traffic takes tracers' traffic without a key, so it is allowed only "
+            "on loopback listeners, not " +
+            listen +
+            "; run srclink next to the services, or "
+            "front it with an agent that adds a key");
+      }
+    }
+  }
+  Configure(http_, address_.host.find(':') != std::string::npos);
+  http_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    auto probe = store_->GetApiKey("000000000000");
+    if (probe.ok() || probe.status().code() == Status::Code::kNotFound) {
+      res.set_content("{\"status\":\"ok\"}\n", "application/json");
+      return;
+    }
+    LogError("health check: the store does not answer: " + probe.status().ToString());
+    SendError(res, 503, "unavailable", "the store does not answer; see the server log");
+  });
+  http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
+  });
+  RegisterUploadRoutes(http_, ctx_);
+  RegisterReadRoutes(http_, ctx_);
+  RegisterFetchRoutes(http_, ctx_);
 
-  http_.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+  RegisterOtlpRoutes(http_, ctx_);
+  RegisterDatadogRoutes(http_, ctx_);
+  RegisterTelemetryRoutes(http_, ctx_);
+  if (Status st = Bind(http_, options_.listen, "--listen", &port_); !st.ok()) return st;
+  // The extra listeners SDKs and tracers find without configuration.
+  int extra_port = 0;
+  if (!options_.otlp_listen.empty()) {
+    otlp_http_ = std::make_unique<httplib::Server>();
+    Configure(*otlp_http_, options_.otlp_listen.find('[') != std::string::npos);
+    RegisterOtlpRoutes(*otlp_http_, ctx_);
+    if (Status st = Bind(*otlp_http_, options_.otlp_listen, "--otlp-listen", &extra_port); !st.ok())
+      return st;
+  }
+  if (!options_.agent_listen.empty()) {
+    agent_http_ = std::make_unique<httplib::Server>();
+    Configure(*agent_http_, options_.agent_listen.find('[') != std::string::npos);
+    RegisterDatadogRoutes(*agent_http_, ctx_);
+    if (Status st = Bind(*agent_http_, options_.agent_listen, "--agent-listen", &extra_port);
+        !st.ok())
+      return st;
+  }
+  if (telemetry_ != nullptr) telemetry_->Start();
+  if (fetch_ != nullptr) fetch_->Start();
+  thread_ = std::thread([this] { http_.listen_after_bind(); });
+  for (httplib::Server* extra : {otlp_http_.get(), agent_http_.get()}) {
+    if (extra != nullptr) extra_threads_.emplace_back([extra] { extra->listen_after_bind(); });
+  }
+  // Stop() only works once the accept loops run.
+  for (httplib::Server* http : {&http_, otlp_http_.get(), agent_http_.get()}) {
+    for (int i = 0; http != nullptr && i < 5000 && !http->is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  return Status::Ok();
+}
+
+void Server::Configure(httplib::Server& http, bool ipv6) {
+  http.new_task_queue = [] { return new httplib::ThreadPool(kWorkerThreads); };
+  http.set_tcp_nodelay(true);  // keep-alive request/response pairs stall on Nagle otherwise
+  http.set_keep_alive_max_count(1000);
+  http.set_keep_alive_timeout(2);
+  http.set_read_timeout(30);
+  http.set_write_timeout(30);
+  http.set_payload_max_length(options_.max_body);
+  if (ipv6) http.set_address_family(AF_INET6);
+
+  http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
     // The routing layer owns a mutable Request; httplib only hands it out as const.
     auto& mutable_req = const_cast<httplib::Request&>(req);
@@ -293,12 +377,12 @@ Status Server::Start() {
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
-  http_.set_error_handler(
+  http.set_error_handler(
       httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
         FillEmptyError(req, res);
         return httplib::Server::HandlerResponse::Handled;
       }));
-  http_.set_exception_handler(
+  http.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
         std::string what = "unknown exception";
         try {
@@ -310,54 +394,59 @@ Status Server::Start() {
         LogError("request handler threw: " + what);
         SendError(res, 500, "internal", "internal error; see the server log");
       });
-  http_.set_logger(
+  http.set_logger(
       [this](const httplib::Request& req, const httplib::Response& res) { LogRequest(req, res); });
+}
 
-  http_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
-    auto probe = store_->GetApiKey("000000000000");
-    if (probe.ok() || probe.status().code() == Status::Code::kNotFound) {
-      res.set_content("{\"status\":\"ok\"}\n", "application/json");
-      return;
-    }
-    LogError("health check: the store does not answer: " + probe.status().ToString());
-    SendError(res, 503, "unavailable", "the store does not answer; see the server log");
-  });
-  http_.Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
-    res.set_content(metrics_.Render(), "text/plain; version=0.0.4; charset=utf-8");
-  });
-  RegisterUploadRoutes(http_, ctx_);
-  RegisterReadRoutes(http_, ctx_);
-
-  if (address_.port == 0) {
-    port_ = http_.bind_to_any_port(address_.host);
-    if (port_ < 0) {
+Status Server::Bind(httplib::Server& http, const std::string& listen, const char* what, int* port) {
+  auto address = ListenAddress::Parse(listen);
+  if (!address.ok()) return address.status().WithContext(what);
+  if (address->port == 0) {
+    *port = http.bind_to_any_port(address->host);
+    if (*port < 0) {
       return Status::Unavailable(
-          "cannot listen on " + options_.listen +
-          ": binding a free port failed; check that the host is an address of this machine");
+          "cannot listen on " + listen + " (" + what +
+          "): binding a free port failed; check that the host is an address of this machine");
     }
-  } else {
-    if (!http_.bind_to_port(address_.host, address_.port)) {
-      return Status::Unavailable(
-          "cannot listen on " + options_.listen +
-          ": the port is in use or the host is not an address of this machine; pick "
-          "another --listen");
-    }
-    port_ = address_.port;
+    return Status::Ok();
   }
-  thread_ = std::thread([this] { http_.listen_after_bind(); });
-  // Stop() only works once the accept loop runs.
-  for (int i = 0; i < 5000 && !http_.is_running(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (!http.bind_to_port(address->host, address->port)) {
+    return Status::Unavailable("cannot listen on " + listen + " (" + what +
+                               "): the port is in use or the host is not an address of this "
+                               "machine; pick another " +
+                               what);
   }
+  *port = address->port;
   return Status::Ok();
 }
 
+void Server::AttachTelemetry(TelemetryStore* store) {
+  TelemetryAggregatorOptions o;
+  telemetry_ = std::make_unique<TelemetryAggregator>(store, &options_.hosts, o, [] {
+    return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  });
+  ctx_.telemetry = telemetry_.get();
+  ctx_.telemetry_store = store;
+}
+
 void Server::Stop() {
-  if (started_) http_.stop();  // httplib::Server::stop is a no-op unless it runs
+  if (started_) {
+    http_.stop();  // httplib::Server::stop is a no-op unless it runs
+    if (otlp_http_ != nullptr) otlp_http_->stop();
+    if (agent_http_ != nullptr) agent_http_->stop();
+  }
+  if (fetch_ != nullptr) fetch_->Stop();
 }
 
 void Server::Wait() {
   if (thread_.joinable()) thread_.join();
+  for (auto& t : extra_threads_) {
+    if (t.joinable()) t.join();
+  }
+  if (fetch_ != nullptr) fetch_->Wait();
+  if (telemetry_ != nullptr) telemetry_->Stop();  // flushes what is pending
 }
 
 // ---------------------------------------------------------------------------

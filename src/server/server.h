@@ -3,8 +3,12 @@
 // Start() binds HOST:PORT (port 0: any free port; port() tells which) and
 // serves on a pool of worker threads until Stop(), which closes the
 // listening socket and lets in-flight requests finish. Routes: /healthz and
-// /metrics (no key), the upload routes (upload_routes.cc) and the read
-// routes (read_routes.cc).
+// /metrics (no key), the upload routes (upload_routes.cc), the read routes
+// (read_routes.cc) and /api/v1/fetch (fetch_routes.cc).
+//
+// When options.fetch allows hosts, the server fetches missing contents from
+// git remotes in the background (content_fetch.h), keeping bare mirrors
+// under <data_dir>/mirrors; Stop() aborts fetches in progress.
 //
 // Every request is checked before its body is read: a Content-Length above
 // options.max_body is answered 413. Request bodies keep their
@@ -25,10 +29,14 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "core/status.h"
+#include "git/remote_fetch.h"
+#include "server/content_fetch.h"
 #include "server/metrics.h"
 #include "server/server_context.h"
+#include "server/telemetry_aggregator.h"
 #include "store/store.h"
 
 namespace srclink::server {
@@ -58,8 +66,11 @@ struct ListenAddress {
 
 class Server {
  public:
-  // `store` must be migrated and outlive the server.
-  Server(ServerOptions options, Store* store, LogSink log = LogToStderr);
+  // `store` must be migrated and outlive the server. `fetcher` replaces the
+  // libgit2 one (tests); with either, contents are fetched only when
+  // options.fetch allows hosts.
+  Server(ServerOptions options, Store* store, LogSink log = LogToStderr,
+         std::unique_ptr<RemoteFetcher> fetcher = nullptr);
   ~Server();  // Stop() and Wait()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -77,11 +88,21 @@ class Server {
   // Blocks until the server has stopped and its workers are done.
   void Wait();
 
+  // Keeps ingested telemetry in `store` (migrated; outlives the server):
+  // errors, code origins and learnt tags, aggregated and flushed every
+  // second. Without it the ingest routes answer 503. Call before Start().
+  void AttachTelemetry(TelemetryStore* store);
+
   Metrics& metrics() { return metrics_; }
+  ContentFetch* fetch() { return fetch_.get(); }
   ServerContext& context() { return ctx_; }
 
  private:
   bool Authorize(const httplib::Request& req, httplib::Response& res, ApiScope scope);
+  // Limits, body decoding, errors, logging: the same on every listener.
+  void Configure(httplib::Server& http, bool ipv6);
+  // Binds `http` to `listen` ("what" names the option in errors); sets *port.
+  Status Bind(httplib::Server& http, const std::string& listen, const char* what, int* port);
   void LogRequest(const httplib::Request& req, const httplib::Response& res);
 
   ServerOptions options_;
@@ -90,8 +111,14 @@ class Server {
   Metrics metrics_;
   std::unique_ptr<CommitCache> commits_;
   std::unique_ptr<BlobCache> blobs_;
+  std::unique_ptr<RemoteFetcher> fetcher_;
+  std::unique_ptr<ContentFetch> fetch_;             // null when fetching is off
+  std::unique_ptr<TelemetryAggregator> telemetry_;  // null without AttachTelemetry
   ServerContext ctx_;
   httplib::Server http_;
+  // Optional extra listeners: OTLP only (--otlp-listen), agent routes only (--agent-listen).
+  std::unique_ptr<httplib::Server> otlp_http_, agent_http_;
+  std::vector<std::thread> extra_threads_;
   ListenAddress address_;
   int port_ = 0;
   std::thread thread_;

@@ -4,9 +4,9 @@
 //
 // Routes live in files by concern and register themselves on the
 // httplib::Server: upload_routes.cc (upload, datadog-ci srcmap),
-// read_routes.cc (resolve, snippet, /go/ redirects, listings), and
-// server.cc (healthz, metrics, keys). Thread-safety: the context is shared
-// by every request thread; everything in it is thread-safe.
+// read_routes.cc (resolve, snippet, /go/ redirects, listings),
+// fetch_routes.cc (/api/v1/fetch) and server.cc (healthz, metrics, keys). Thread-safety: the
+// context is shared by every request thread; everything in it is thread-safe.
 #pragma once
 
 #include <httplib.h>
@@ -19,6 +19,7 @@
 
 #include "core/provider.h"
 #include "core/status.h"
+#include "server/content_fetch.h"
 #include "store/store.h"
 
 namespace srclink::server {
@@ -32,12 +33,28 @@ struct ServerOptions {
   std::string data_dir = "srclink-data";  // SQLite database and other state
   std::string database;                   // "postgres://…"; empty: SQLite in data_dir
   bool no_auth = false;                   // only allowed on a loopback address
+  // Datadog agent endpoints (datadog_routes.h) take tracers' traffic without a
+  // key: tracers send none. Set by --accept-agent-traffic (loopback or an explicit listener).
+  // Datadog tracers send no key to an agent: accept /v0.4|0.5/traces and
+  // /info without one (--accept-agent-traffic; only on loopback listeners).
+  bool agent_no_auth = false;
+  std::string otlp_listen;   // extra listener for OTLP/HTTP only ("127.0.0.1:4318"); "" = none
+  std::string agent_listen;  // extra listener for the Datadog agent routes ("127.0.0.1:8126")
+  int64_t telemetry_retention_days = 30;  // error groups and code origins unseen this long go
   size_t max_body = 64u << 20;            // bytes, compressed and decompressed
   int64_t retention_days = 7;             // contents unused this long are collected; 0 keeps them
   size_t commit_cache_entries = 64;
   size_t blob_cache_bytes = 256u << 20;
   HostRegistry hosts;
+  FetchOptions fetch;  // contents fetched from git remotes; off unless hosts are allowed
 };
+
+}  // namespace srclink::server
+namespace srclink {
+class TelemetrySink;   // ingest/telemetry_sink.h
+class TelemetryStore;  // store/telemetry_store.h
+}  // namespace srclink
+namespace srclink::server {
 
 struct ServerContext {
   const ServerOptions* options = nullptr;
@@ -45,6 +62,16 @@ struct ServerContext {
   CommitCache* commits = nullptr;
   BlobCache* blobs = nullptr;
   Metrics* metrics = nullptr;
+  // Fetches contents from git remotes (content_fetch.h); null when fetching
+  // is off. Read routes that find contents missing call
+  // fetch->RequestContents(repository_url, commit_sha).
+  ContentFetch* fetch = nullptr;
+  // Where ingest routes (OTLP, Datadog tracers) hand decoded telemetry
+  // (ingest/telemetry_sink.h); null until the server wires one.
+  TelemetrySink* telemetry = nullptr;
+  // What ingest keeps: error groups, code origins, learnt service tags; null
+  // when the server keeps no telemetry.
+  TelemetryStore* telemetry_store = nullptr;
   std::function<int64_t()> now;  // unix seconds
 
   // Checks the request's key (Authorization: Bearer, or DD-API-KEY) for
@@ -71,5 +98,6 @@ std::optional<std::string> ReadBody(const ServerContext& ctx, const httplib::Req
 
 void RegisterUploadRoutes(httplib::Server& http, ServerContext& ctx);  // upload_routes.cc
 void RegisterReadRoutes(httplib::Server& http, ServerContext& ctx);    // read_routes.cc
+void RegisterFetchRoutes(httplib::Server& http, ServerContext& ctx);   // fetch_routes.cc
 
 }  // namespace srclink::server

@@ -75,12 +75,21 @@ void HandleSrcmap(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     return;
   }
 
+  // datadog-ci sends no contents: the server fetches them when the host is allowed.
+  bool fetching = false;
+  if (ctx.fetch != nullptr) {
+    if (Result<FetchSource> source = FetchSource::Make(*url); source.ok()) {
+      fetching = ctx.fetch->RequestIfAllowed(*source, upload.commit_sha);
+    }
+  }
+
   nlohmann::json answer = {
       {"repository_id", upload.repository_id},
       {"commit_sha", upload.commit_sha},
       {"files", upload.files.size()},
       {"created", stored->created},
   };
+  if (fetching) answer["fetching"] = true;
   res.status = 202;
   res.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                   "application/json");

@@ -5,8 +5,10 @@
 // the upload scope.
 //
 // The commit is stored as an upload without contents (no blob ids), source
-// "datadog-ci". Success is 202 with
-//   {"repository_id": …, "commit_sha": …, "files": N, "created": bool};
+// "datadog-ci"; when the server fetches contents (ctx.fetch) and allows the
+// repository's host, a fetch of the commit is queued. Success is 202 with
+//   {"repository_id": …, "commit_sha": …, "files": N, "created": bool}
+// and "fetching": true when a fetch is queued or running;
 // datadog-ci only looks at the status (any 2xx is success).
 //
 // Errors never use 400: on a 400, datadog-ci asks

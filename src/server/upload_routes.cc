@@ -1,5 +1,4 @@
 // POST /api/v1/upload/commit and POST /api/v1/upload/blobs (docs/API.md).
-#include <openssl/evp.h>
 #include <zstd.h>
 
 #include <nlohmann/json.hpp>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "core/repository_url.h"
+#include "server/blob_contents.h"
 #include "server/decompress.h"
 #include "server/metrics.h"
 #include "server/server_context.h"
@@ -46,21 +46,6 @@ std::string Hex(const unsigned char* bytes, size_t n) {
 uint32_t BigEndian32(const char* p) {
   auto b = reinterpret_cast<const unsigned char*>(p);
   return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | uint32_t{b[3]};
-}
-
-// The git blob id of `contents`: SHA-1 of "blob <size>\0" + contents.
-std::string GitBlobId(std::string_view contents) {
-  std::string header = "blob " + std::to_string(contents.size());
-  header.push_back('\0');
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_MD_CTX* md = EVP_MD_CTX_new();
-  bool ok = md && EVP_DigestInit_ex(md, EVP_sha1(), nullptr) == 1 &&
-            EVP_DigestUpdate(md, header.data(), header.size()) == 1 &&
-            EVP_DigestUpdate(md, contents.data(), contents.size()) == 1 &&
-            EVP_DigestFinal_ex(md, digest, &len) == 1;
-  EVP_MD_CTX_free(md);
-  return ok ? Hex(digest, len) : "";
 }
 
 // A required (or optional) 40-hex field; writes the 400 answer on failure.
@@ -131,6 +116,18 @@ void UploadCommit(ServerContext& ctx, const httplib::Request& req, httplib::Resp
   upload.uploaded_at = ctx.now();
   if (!Sha(body, "commit_sha", true, &upload.commit_sha, res)) return;
   if (!Sha(body, "parent_sha", false, &upload.parent_sha, res)) return;
+
+  bool no_contents = false;
+  if (auto it = body.find("no_contents"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) {
+      SendError(res, 400, "invalid_argument",
+                "no_contents must be true or false: true when the client will not send the "
+                "files' contents (srclink upload --no-contents)",
+                "no_contents");
+      return;
+    }
+    no_contents = it->get<bool>();
+  }
 
   auto files_it = body.find("files");
   if (files_it == body.end() || !files_it->is_array()) {
@@ -206,9 +203,17 @@ void UploadCommit(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     return;
   }
   if (ctx.metrics) ctx.metrics->AddUploads(1);
+  // Contents that will not come from the client: the server may fetch them.
+  bool fetching = false;
+  if (ctx.fetch != nullptr && ((no_contents && !missing->empty()) || blob_ids.empty())) {
+    if (Result<FetchSource> source = FetchSource::Make(*url); source.ok()) {
+      fetching = ctx.fetch->RequestIfAllowed(*source, upload.commit_sha);
+    }
+  }
   json answer{{"repository_id", upload.repository_id}, {"commit_sha", upload.commit_sha},
               {"files", upload.files.size()},          {"created", stored->created},
               {"encoding", stored->encoding},          {"missing_blobs", *missing}};
+  if (fetching) answer["fetching"] = true;
   res.set_content(answer.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
                   "application/json");
 }

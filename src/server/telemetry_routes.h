@@ -1,0 +1,16 @@
+// The telemetry read routes (docs/API.md, "Errors and code origins"), scope read:
+//   GET /api/v1/services          services seen, with their counts and learnt git tags
+//   GET /api/v1/errors            error groups (issues), filtered
+//   GET /api/v1/errors/{id}       one group with its latest event's frames resolved
+//   GET /api/v1/code-origins      entry points per service with their handler resolved
+#pragma once
+
+#include <httplib.h>
+
+#include "server/server_context.h"
+
+namespace srclink::server {
+
+void RegisterTelemetryRoutes(httplib::Server& http, ServerContext& ctx);
+
+}  // namespace srclink::server
