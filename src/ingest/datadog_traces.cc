@@ -449,6 +449,7 @@ struct SpanView {
   int64_t start = 0, duration = 0, error = 0;
   std::string_view version, env, language, runtime_version;
   std::string_view error_type, error_message, error_stack, http_route, tid_high, origin_type;
+  std::string_view span_kind;  // meta span.kind: "server", "client", "producer", …
   bool top_level = false;
   uint32_t origin_begin = 0, origin_end = 0;  // into Chunk::origin
   std::string reject;                         // why the span is malformed; "" when it is not
@@ -508,6 +509,10 @@ void ApplyCodeOrigin(std::string_view key, std::string_view value, SpanView& spa
 
 void ApplyMeta(std::string_view key, std::string_view value, SpanView& span, Chunk& chunk) {
   if (key.empty()) return;
+  if (key == "span.kind") {
+    span.span_kind = value;
+    return;
+  }
   switch (key[0]) {
     case '_':
       if (StartsWith(key, "_dd.code_origin.")) {
@@ -989,7 +994,11 @@ class Extractor {
   }
 
   static bool IsEntry(const SpanView& span, const Chunk& chunk, bool large) {
-    if (span.parent_id == 0 || span.top_level || span.origin_type == "entry") return true;
+    if (span.origin_type == "entry") return true;
+    // A call out of the service (an HTTP client, a queue producer) is never
+    // where a request enters it, even as the first span of a trace.
+    if (span.span_kind == "client" || span.span_kind == "producer") return false;
+    if (span.parent_id == 0 || span.top_level) return true;
     const SpanView* parent = Parent(span, chunk, large);
     return parent == nullptr || parent->service != span.service;
   }

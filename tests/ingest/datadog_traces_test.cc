@@ -192,6 +192,18 @@ std::vector<Case> Cases() {
                      "trace=0000000000000010 span=0000000000000021 t=1000+50"});
   }
   {
+    TestSpan client = entry;
+    client.name = "http.request";
+    client.resource = "GET";
+    client.meta = With(kProcess, {{"span.kind", "client"}});
+    TestSpan producer = client;
+    producer.span_id = 0x30;
+    producer.meta = With(kProcess, {{"span.kind", "producer"}});
+    cases.push_back({"client and producer spans are never entries, even without a parent",
+                     {{client}, {producer}},
+                     "spans=2 rejected=0"});
+  }
+  {
     TestSpan first = entry;
     first.meta = With(kProcess, {{"_dd.git.repository_url", "https://github.com/acme/shop"},
                                  {"_dd.git.commit.sha", "0123456789abcdef0123456789abcdef01234567"},

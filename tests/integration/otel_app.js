@@ -38,7 +38,8 @@ const EXPORTERS = {
   },
 };
 
-const COMMIT = '3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345';
+// OTLP_COMMIT overrides the commit (the end-to-end test names an uploaded one).
+const COMMIT = process.env.OTLP_COMMIT || '3f2c9a1b7d4e5f60718293a4b5c6d7e8f9012345';
 
 // A loopback OTLP receiver that saves bodies and answers like srclink (200, empty response).
 function startCapture(dir, names) {
