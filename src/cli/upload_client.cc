@@ -71,7 +71,7 @@ std::string ServerError(const std::string& body) {
 }  // namespace
 
 CommitJsonWriter::CommitJsonWriter(std::string_view repository_url, std::string_view commit_sha,
-                                   std::string_view parent_sha, bool size_only)
+                                   std::string_view parent_sha, bool size_only, bool no_contents)
     : size_only_(size_only) {
   out_.reserve(size_only ? 256 : 128 + repository_url.size() + (1u << 16));
   out_.append("{\"repository_url\":");
@@ -82,6 +82,7 @@ CommitJsonWriter::CommitJsonWriter(std::string_view repository_url, std::string_
     out_.append(",\"parent_sha\":");
     AppendJsonString(&out_, parent_sha);
   }
+  if (no_contents) out_.append(",\"no_contents\":true");
   out_.append(",\"files\":[");
   size_ = out_.size();
 }

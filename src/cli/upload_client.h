@@ -47,8 +47,10 @@ std::string CommitJson(std::string_view repository_url, std::string_view commit_
 // only the size is counted: what `srclink upload --dry-run` reports.
 class CommitJsonWriter {
  public:
+  // `no_contents`: say "no_contents": true, so the server may fetch the
+  // contents from the git remote itself (upload --no-contents).
   CommitJsonWriter(std::string_view repository_url, std::string_view commit_sha,
-                   std::string_view parent_sha, bool size_only = false);
+                   std::string_view parent_sha, bool size_only = false, bool no_contents = false);
   // `blob_id` empty: no blob id (a submodule).
   void Add(std::string_view path, std::string_view blob_id);
   size_t files() const { return files_; }

@@ -284,7 +284,8 @@ int RunUpload(const std::vector<std::string>& args, Streams& io) {
     const std::string parent = parents->empty() ? "" : parents->front();
 
     // The JSON is written as the files are listed; a dry run only counts its bytes.
-    CommitJsonWriter json(repository_url, commit, parent, /*size_only=*/o.dry_run);
+    CommitJsonWriter json(repository_url, commit, parent, /*size_only=*/o.dry_run,
+                          /*no_contents=*/o.no_contents);
     Status listed = checkout.ListTrackedFiles(commit, [&](const TrackedFile& f) {
       // A submodule pins a commit of another repository: no blob id.
       json.Add(f.path, f.mode == kSubmoduleMode ? std::string_view() : f.blob_id);

@@ -69,6 +69,16 @@ Result<CommitCache::SnapshotPtr> CommitCache::Lookup(std::string_view repository
   return Get(repository_id, *sha);
 }
 
+void CommitCache::Invalidate(std::string_view repository_id, std::string_view commit_sha) {
+  std::string key = MakeKey(repository_id, commit_sha);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return;
+  auto entry = it->second;
+  by_key_.erase(it);
+  lru_.erase(entry);
+}
+
 Result<CommitCache::SnapshotPtr> CommitCache::Get(std::string_view repository_id,
                                                   std::string_view commit_sha) {
   std::string key = MakeKey(repository_id, commit_sha);

@@ -63,6 +63,10 @@ class CommitCache {
   // ResolveSha() then Get().
   Result<SnapshotPtr> Lookup(std::string_view repository_id, std::string_view commit);
 
+  // Drops the cached snapshot of a commit, so the next Get() reads the store
+  // again (after a fetch added its blob ids). A load in flight is not affected.
+  void Invalidate(std::string_view repository_id, std::string_view commit_sha);
+
   size_t entries() const;
   uint64_t hits() const;
   uint64_t loads() const;  // store reads, one per miss (waiters not counted)

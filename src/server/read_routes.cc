@@ -34,9 +34,12 @@
 #include "core/resolver.h"
 #include "server/blob_cache.h"
 #include "server/commit_cache.h"
+#include "server/content_fetch.h"
 #include "server/resolve_request.h"
+#include "server/route_params.h"
 #include "server/server_context.h"
 #include "server/snippet.h"
+#include "store/telemetry_store.h"
 
 namespace srclink::server {
 
@@ -63,28 +66,6 @@ void AppendInt(std::string* out, int64_t v) {
 
 // ---- Access ------------------------------------------------------------------
 
-// Checks scope read. `query_key`: also accept ?key= (the /go/ routes).
-bool AllowRead(const ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-               bool query_key) {
-  if (ctx.options != nullptr && ctx.options->no_auth) return true;
-  if (!ctx.authorize) {
-    SendError(res, 500, "internal", "the server has no access check configured");
-    return false;
-  }
-  if (query_key && req.has_param("key") && !req.has_header("Authorization") &&
-      !req.has_header("DD-API-KEY")) {
-    httplib::Request with_key = req;
-    with_key.headers.emplace("Authorization", "Bearer " + req.get_param_value("key"));
-    return ctx.authorize(with_key, res, kScopeRead);
-  }
-  return ctx.authorize(req, res, kScopeRead);
-}
-
-const HostRegistry& Hosts(const ServerContext& ctx) {
-  static const HostRegistry kNone;
-  return ctx.options != nullptr ? ctx.options->hosts : kNone;
-}
-
 // ---- Inputs ------------------------------------------------------------------
 
 Result<RepositoryUrl> ParseRepository(const ServerContext& ctx, std::string_view url) {
@@ -95,25 +76,22 @@ Result<RepositoryUrl> ParseRepository(const ServerContext& ctx, std::string_view
   return RepositoryUrl::Parse(url, &Hosts(ctx));
 }
 
-// An integer query parameter in [min, max]; `fallback` when absent.
-Result<int> IntParam(const httplib::Request& req, const char* name, int fallback, int min,
-                     int max) {
-  if (!req.has_param(name)) return fallback;
-  std::string text = req.get_param_value(name);
-  int value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
-    return Status::InvalidArgument("\"" + text.substr(0, 40) + "\" is not an integer from " +
-                                   std::to_string(min) + " to " + std::to_string(max));
-  }
-  return value;
-}
-
 // ---- POST /api/v1/resolve -------------------------------------------------------
 
+// Why a file's contents cannot be shown: being fetched from the git remote
+// (asked for here, when the operator allows the host), or not uploaded.
+std::string MissingContents(const ServerContext& ctx, const RepositoryUrl& repo,
+                            const CommitSnapshot& snapshot, const std::string& path) {
+  if (ctx.fetch != nullptr && ctx.fetch->RequestContents(repo, snapshot.info.commit_sha)) {
+    return "contents of " + path + " are being fetched from the git remote; retry in a few seconds";
+  }
+  return "contents not uploaded: run srclink upload without --no-contents (" + path + ")";
+}
+
 // The snippet of a resolved frame, or why there is none.
-void AppendSnippet(const ServerContext& ctx, const CommitSnapshot& snapshot, const Resolution& r,
-                   int line, int context, std::string* out) {
+void AppendSnippet(const ServerContext& ctx, const RepositoryUrl& repo,
+                   const CommitSnapshot& snapshot, const Resolution& r, int line, int context,
+                   std::string* out) {
   auto error = [out](const std::string& message) {
     out->append(",\"snippet_error\":");
     AppendJsonString(out, message);
@@ -126,14 +104,11 @@ void AppendSnippet(const ServerContext& ctx, const CommitSnapshot& snapshot, con
   if (line <= 0) return error("the frame has no line number");
   if (ctx.blobs == nullptr) return error("this server does not serve file contents");
   std::string_view blob_id = snapshot.BlobId(snapshot.index.Find(r.path));
-  if (blob_id.empty()) {
-    return error("contents not uploaded: the upload of this commit has no blob id for " + r.path +
-                 "; run srclink upload without --no-contents");
-  }
+  if (blob_id.empty()) return error(MissingContents(ctx, repo, snapshot, r.path));
   Result<std::shared_ptr<const FileLines>> file = ctx.blobs->Get(blob_id);
   if (!file.ok()) {
     if (file.status().code() == Status::Code::kNotFound) {
-      return error("contents not uploaded: run srclink upload without --no-contents");
+      return error(MissingContents(ctx, repo, snapshot, r.path));
     }
     return error(file.status().message());
   }
@@ -151,14 +126,42 @@ void AppendSnippet(const ServerContext& ctx, const CommitSnapshot& snapshot, con
   out->append("]}");
 }
 
+// The git fields of a request that named a service: what its telemetry taught
+// the server (that version's tags, else the latest version's).
+Status FillFromService(const ServerContext& ctx, ResolveRequest* request) {
+  if (ctx.telemetry_store == nullptr) {
+    return Status::InvalidArgument(
+        "service: this server keeps no telemetry, so it knows no "
+        "service's git tags; give repository_url and commit_sha");
+  }
+  auto tags = ctx.telemetry_store->GetServiceTags(request->service, request->version);
+  if (!tags.ok() && !request->version.empty()) {
+    tags = ctx.telemetry_store->GetServiceTags(request->service, "");
+  }
+  if (!tags.ok()) {
+    if (tags.status().code() != Status::Code::kNotFound) return tags.status();
+    return Status::NotFound("service: no git tags were learnt for service \"" + request->service +
+                            "\": send its telemetry with git tags (DD_GIT_REPOSITORY_URL and "
+                            "DD_GIT_COMMIT_SHA, or vcs.repository.url.full and "
+                            "vcs.ref.head.revision), or give repository_url and commit_sha");
+  }
+  if (request->repository_url.empty()) request->repository_url = tags->repository_url;
+  if (request->commit_sha.empty()) request->commit_sha = tags->commit;
+  if (request->options.root_path.empty()) request->options.root_path = tags->root_path;
+  return Status::Ok();
+}
+
 void HandleResolve(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!AllowRead(ctx, req, res, false)) return;
+  if (!Allow(ctx, req, res, kScopeRead, false)) return;
   std::optional<std::string> body = ReadBody(ctx, req, res);
   if (!body) return;
   ResolveRequest request;
   FieldError err;
   if (!ParseResolveRequest(*body, &request, &err)) {
     return SendError(res, 400, "invalid_argument", err.message, err.field);
+  }
+  if (!request.service.empty() && (request.repository_url.empty() || request.commit_sha.empty())) {
+    if (Status st = FillFromService(ctx, &request); !st.ok()) return SendStatus(res, st, "service");
   }
   Result<RepositoryUrl> repo = ParseRepository(ctx, request.repository_url);
   if (!repo.ok()) return SendStatus(res, repo.status(), "repository_url");
@@ -227,7 +230,7 @@ void HandleResolve(ServerContext& ctx, const httplib::Request& req, httplib::Res
         AppendJsonString(&out, links.status().message());
       }
     }
-    if (request.snippets) AppendSnippet(ctx, snap, r, frame.line, request.context, &out);
+    if (request.snippets) AppendSnippet(ctx, *repo, snap, r, frame.line, request.context, &out);
     out.push_back('}');
   }
   out.append("]}");
@@ -237,7 +240,7 @@ void HandleResolve(ServerContext& ctx, const httplib::Request& req, httplib::Res
 // ---- GET /api/v1/snippet ----------------------------------------------------------
 
 void HandleSnippet(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!AllowRead(ctx, req, res, false)) return;
+  if (!Allow(ctx, req, res, kScopeRead, false)) return;
   Result<RepositoryUrl> repo = ParseRepository(ctx, req.get_param_value("repo"));
   if (!repo.ok()) return SendStatus(res, repo.status(), "repo");
   const std::string repository_id = repo->Id();
@@ -254,10 +257,10 @@ void HandleSnippet(ServerContext& ctx, const httplib::Request& req, httplib::Res
   if (!req.has_param("line")) {
     return SendError(res, 400, "invalid_argument", "line is missing: give a line number", "line");
   }
-  Result<int> line = IntParam(req, "line", 0, 1, 0x7FFFFFFF);
+  Result<int64_t> line = IntParam(req, "line", 0, 1, 0x7FFFFFFF);
   if (!line.ok())
     return SendError(res, 400, "invalid_argument", "line " + line.status().message(), "line");
-  Result<int> context = IntParam(req, "context", kDefaultContext, 0, kMaxContext);
+  Result<int64_t> context = IntParam(req, "context", kDefaultContext, 0, kMaxContext);
   if (!context.ok()) {
     return SendError(res, 400, "invalid_argument", "context " + context.status().message(),
                      "context");
@@ -276,17 +279,12 @@ void HandleSnippet(ServerContext& ctx, const httplib::Request& req, httplib::Res
   }
   std::string_view blob_id = snap.BlobId(id);
   if (blob_id.empty() || ctx.blobs == nullptr) {
-    return SendError(
-        res, 404, "not_found",
-        "contents of " + path + " not uploaded: run srclink upload without --no-contents", "path");
+    return SendError(res, 404, "not_found", MissingContents(ctx, *repo, snap, path), "path");
   }
   Result<std::shared_ptr<const FileLines>> file = ctx.blobs->Get(blob_id);
   if (!file.ok()) {
     if (file.status().code() == Status::Code::kNotFound) {
-      return SendError(
-          res, 404, "not_found",
-          "contents of " + path + " not uploaded: run srclink upload without --no-contents",
-          "path");
+      return SendError(res, 404, "not_found", MissingContents(ctx, *repo, snap, path), "path");
     }
     return SendStatus(res, file.status());
   }
@@ -354,7 +352,7 @@ void SendNotFoundPage(httplib::Response& res, const std::string& title, const st
 
 void HandleGo(ServerContext& ctx, LinkKind kind, const httplib::Request& req,
               httplib::Response& res) {
-  if (!AllowRead(ctx, req, res, true)) return;
+  if (!Allow(ctx, req, res, kScopeRead, true)) return;
   Result<RepositoryUrl> repo = ParseRepository(ctx, req.get_param_value("repo"));
   if (!repo.ok()) return SendStatus(res, repo.status(), "repo");
   const std::string repository_id = repo->Id();
@@ -435,7 +433,7 @@ void HandleGo(ServerContext& ctx, LinkKind kind, const httplib::Request& req,
 // ---- Listings --------------------------------------------------------------------------
 
 void HandleRepositories(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!AllowRead(ctx, req, res, false)) return;
+  if (!Allow(ctx, req, res, kScopeRead, false)) return;
   Result<std::vector<RepositoryInfo>> repos = ctx.store->ListRepositories();
   if (!repos.ok()) return SendStatus(res, repos.status());
   json list = json::array();
@@ -453,14 +451,14 @@ void HandleRepositories(ServerContext& ctx, const httplib::Request& req, httplib
 }
 
 void HandleCommits(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!AllowRead(ctx, req, res, false)) return;
+  if (!Allow(ctx, req, res, kScopeRead, false)) return;
   // httplib decodes the path: "github.com%2Facme%2Fshop" arrives as "github.com/acme/shop".
   std::string id = req.matches.size() > 1 ? req.matches[1].str() : std::string();
   Result<RepositoryUrl> repo = ParseRepository(ctx, id);
   if (!repo.ok()) return SendStatus(res, repo.status(), "id");
   const std::string repository_id = repo->Id();
-  Result<int> limit = IntParam(req, "limit", static_cast<int>(kDefaultCommitListing), 1,
-                               static_cast<int>(kMaxCommitListing));
+  Result<int64_t> limit = IntParam(req, "limit", static_cast<int>(kDefaultCommitListing), 1,
+                                   static_cast<int>(kMaxCommitListing));
   if (!limit.ok())
     return SendError(res, 400, "invalid_argument", "limit " + limit.status().message(), "limit");
   Result<std::vector<CommitInfo>> commits =

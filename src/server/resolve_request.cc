@@ -272,7 +272,7 @@ class RequestParser {
       }
       return SyntaxFail();
     }
-    bool has_service = false, has_frames = false;
+    bool has_frames = false;
     if (!Object([&](const std::string& key) {
           if (key == "repository_url") return String(&r_->repository_url, "repository_url");
           if (key == "commit_sha") return String(&r_->commit_sha, "commit_sha");
@@ -281,7 +281,8 @@ class RequestParser {
           if (key == "frames") return has_frames = true, Frames();
           if (key == "snippets") return Bool(&r_->snippets, "snippets");
           if (key == "context") return Int(&r_->context, kMaxSnippetContext, "context");
-          if (key == "service") has_service = true;
+          if (key == "service") return String(&r_->service, "service");
+          if (key == "version") return String(&r_->version, "version");
           return in_.SkipValue() || SyntaxFail();
         })) {
       return false;
@@ -290,17 +291,13 @@ class RequestParser {
       in_.Fail("unexpected text after the JSON object");
       return SyntaxFail();
     }
-    if (has_service) {
-      return FieldFail("service",
-                       "service: unknown service: resolving by service name is not supported yet; "
-                       "give repository_url and commit_sha");
-    }
-    if (r_->repository_url.empty()) {
+    // With "service", the server fills in what it learnt from the service's telemetry.
+    if (r_->repository_url.empty() && r_->service.empty()) {
       return FieldFail("repository_url",
                        "repository_url is missing: give the repository's URL or id, e.g. "
                        "\"github.com/acme/shop\"");
     }
-    if (r_->commit_sha.empty()) {
+    if (r_->commit_sha.empty() && r_->service.empty()) {
       return FieldFail("commit_sha",
                        "commit_sha is missing: give the commit the frames come from (full SHA or "
                        "a prefix of at least 7 digits)");

@@ -22,7 +22,9 @@ inline constexpr int kDefaultSnippetContext = 5;
 
 struct ResolveRequest {
   std::string repository_url;  // required
-  std::string commit_sha;      // required; full or prefix, checked by the CommitCache
+  std::string commit_sha;      // required unless `service`; full or prefix (CommitCache checks)
+  std::string service;         // instead of the git fields: the service's learnt tags
+  std::string version;         // with service: that version's tags ("" = the latest seen)
   ResolveOptions options;      // root_path and mappings from the body
   std::vector<Frame> frames;   // required (may be empty); at most kMaxResolveFrames
   bool snippets = false;
@@ -34,9 +36,9 @@ struct FieldError {
   std::string message;  // starts with the field's name when there is one
 };
 
-// Parses `body`. On failure returns false and fills *error. A "service"
-// member is refused ("unknown service"): resolving by service name is not
-// supported yet.
+// Parses `body`. On failure returns false and fills *error. With "service"
+// (and optionally "version"), repository_url and commit_sha may be left out:
+// the route fills them from the git tags learnt from the service's telemetry.
 bool ParseResolveRequest(std::string_view body, ResolveRequest* request, FieldError* error);
 
 }  // namespace srclink::server

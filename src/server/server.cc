@@ -160,6 +160,11 @@ Server::Server(ServerOptions options, Store* store, LogSink log,
     fetch_ =
         std::make_unique<ContentFetch>(options_.fetch, store_, fetcher_.get(), ctx_.now, &metrics_);
     ctx_.fetch = fetch_.get();
+    // A fetch adds blob ids to a stored commit: drop any snapshot cached before.
+    CommitCache* commits = commits_.get();
+    fetch_->SetOnStored([commits](const std::string& repository_id, const std::string& sha) {
+      commits->Invalidate(repository_id, sha);
+    });
   }
   ctx_.authorize = [this](const httplib::Request& req, httplib::Response& res, ApiScope scope) {
     return Authorize(req, res, scope);

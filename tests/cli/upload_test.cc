@@ -422,7 +422,7 @@ TEST_F(UploadTest, DryRunPrintsWithoutSending) {
 TEST_F(UploadTest, DryRunReportsTheSizeOfTheJsonSent) {
   FakeServer server;
   const fs::path repo = MakeRepo();
-  RunResult dry = Upload({"--dry-run", "-C", repo.string()});
+  RunResult dry = Upload({"--dry-run", "--no-contents", "-C", repo.string()});
   ASSERT_EQ(dry.code, 0) << dry.err;
   RunResult sent = Upload({"--no-contents", "-C", repo.string(), "--server", server.url()});
   ASSERT_EQ(sent.code, 0) << sent.err;
@@ -512,6 +512,9 @@ TEST_F(UploadTest, NoContentsSendsNoBlobs) {
   EXPECT_EQ(server.commit_requests(), 1);
   EXPECT_EQ(server.blob_requests(), 0);
   EXPECT_THAT(r.out, HasSubstr("File contents not sent (--no-contents)."));
+  // The server is told, so it can fetch the contents from the remote itself.
+  ASSERT_EQ(server.commits().size(), 1u);
+  EXPECT_EQ(server.commits()[0].body.value("no_contents", false), true);
 }
 
 TEST_F(UploadTest, RepositoryUrlOverrideIsSanitized) {

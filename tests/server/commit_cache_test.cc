@@ -56,6 +56,20 @@ TEST_F(CommitCacheTest, LoadsSnapshotWithBlobIds) {
   EXPECT_EQ(cache.hits(), 1u);
 }
 
+TEST_F(CommitCacheTest, InvalidateRereadsTheStore) {
+  CommitCache cache(&store_, 4);
+  ASSERT_TRUE(cache.Get(kRepo, kSha2).ok());
+  // A fetch stored blob ids for the commit the cache holds without them.
+  Upload(store_, kSha2, {{"x.go", "abab"}});
+  cache.Invalidate(kRepo, kSha2);
+  cache.Invalidate(kRepo, kSha3);  // not cached: nothing happens
+  Result<CommitCache::SnapshotPtr> s = cache.Get(kRepo, kSha2);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->BlobId((*s)->index.Find("x.go")), "abab");
+  EXPECT_EQ(store_.file_reads.load(), 2);
+  EXPECT_EQ(cache.entries(), 1u);
+}
+
 TEST_F(CommitCacheTest, EvictsLeastRecentlyUsed) {
   CommitCache cache(&store_, 2);
   ASSERT_TRUE(cache.Get(kRepo, kSha1).ok());

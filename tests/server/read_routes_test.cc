@@ -245,8 +245,10 @@ TEST_F(ReadRoutesTest, BadFieldsAreNamed) {
   req["mappings"][0]["source_root"] = 1;
   ExpectError(Resolve(req), 400, "invalid_argument", "mappings[0].source_root", "string");
   req = SampleRequest();
+  req.erase("repository_url");
+  req.erase("commit_sha");
   req["service"] = "checkout";
-  ExpectError(Resolve(req), 400, "invalid_argument", "service", "unknown service");
+  ExpectError(Resolve(req), 400, "invalid_argument", "service", "keeps no telemetry");
   ExpectError(client_->Post("/api/v1/resolve", "{not json", "application/json"), 400,
               "invalid_argument", "", "not valid JSON");
   ExpectError(client_->Post("/api/v1/resolve", "[1]", "application/json"), 400, "invalid_argument",

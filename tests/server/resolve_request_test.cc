@@ -87,7 +87,7 @@ TEST(ResolveRequestTest, Errors) {
             "mappings[0].stack_root", "missing"},
            {"{" + ok + R"(,"frames":[],"mappings":[{"stack_root":"/a","source_root":1}]})",
             "mappings[0].source_root", "must be a string"},
-           {"{" + ok + R"(,"frames":[],"service":"checkout"})", "service", "unknown service"},
+           {"{" + ok + R"(,"frames":[],"service":7})", "service", "must be a string"},
            {many, "frames", "1001 frames; at most 1000 per request"},
        }) {
     ResolveRequest r;
@@ -105,6 +105,19 @@ TEST(ResolveRequestTest, DeepNestingIsRefused) {
   FieldError err;
   EXPECT_FALSE(ParseResolveRequest(body, &r, &err));
   EXPECT_NE(err.message.find("nested too deeply"), std::string::npos) << err.message;
+}
+
+TEST(ResolveRequestTest, ServiceInsteadOfTheGitFields) {
+  ResolveRequest r;
+  FieldError err;
+  ASSERT_TRUE(ParseResolveRequest(
+      R"({"service": "checkout", "version": "1.4.2", "frames": [{"file": "a.py", "line": 1}]})", &r,
+      &err))
+      << err.message;
+  EXPECT_EQ(r.service, "checkout");
+  EXPECT_EQ(r.version, "1.4.2");
+  EXPECT_TRUE(r.repository_url.empty());
+  ASSERT_EQ(r.frames.size(), 1u);
 }
 
 }  // namespace

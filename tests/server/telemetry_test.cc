@@ -227,6 +227,43 @@ TEST_F(TelemetryTest, LearntTagsResolveErrorsWithoutTagsAndCodeOrigins) {
   EXPECT_EQ(services["services"][0]["git"]["repository_url"], "github.com/acme/shop");
 }
 
+TEST_F(TelemetryTest, ResolveByServiceUsesTheLearntTags) {
+  TelemetryAggregator aggregator = Aggregator();
+  TelemetryBatch batch;
+  EntrySpan span;
+  span.service = {"shop", "1.4.0", "prod", "python", ""};
+  span.git = Git("github.com/acme/shop", kSha);
+  span.resource = "GET /";
+  batch.entries.push_back(span);
+  ASSERT_TRUE(aggregator.Accept(std::move(batch)).ok());
+  ASSERT_TRUE(aggregator.Flush().ok());
+  CommitCache commits(store_.get(), 4);
+  ServerContext ctx = ctx_;
+  httplib::Server http;
+  RegisterReadRoutes(http, ctx);
+  int port = http.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { http.listen_after_bind(); });
+  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  httplib::Client client("127.0.0.1", port);
+  auto r = client.Post("/api/v1/resolve",
+                       R"({"service": "shop", "version": "9.9", "snippets": true,
+                           "frames": [{"file": "/srv/app/shop/views.py", "line": 3}]})",
+                       "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  json answer = json::parse(r->body);
+  EXPECT_EQ(answer["commit_sha"], kSha);
+  EXPECT_EQ(answer["frames"][0]["path"], "shop/views.py");
+  EXPECT_EQ(answer["frames"][0]["snippet"]["lines"][2], "def checkout(order):");
+  auto unknown =
+      client.Post("/api/v1/resolve", R"({"service": "nope", "frames": []})", "application/json");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_THAT(unknown->body, HasSubstr("no git tags were learnt for service"));
+  http.stop();
+  t.join();
+}
+
 TEST_F(TelemetryTest, UnresolvableFramesSayWhy) {
   TelemetryAggregator aggregator = Aggregator();
   TelemetryBatch batch;
