@@ -169,17 +169,6 @@ const std::vector<TraceParser>& TraceParsers() {
 
 namespace {
 
-// The first 64 lines of `text`: the window every Score function looks at.
-std::string_view ScoreWindow(std::string_view text) {
-  size_t end = 0;
-  for (int i = 0; i < 64; ++i) {
-    size_t nl = text.find('\n', end);
-    if (nl == std::string_view::npos) return text;
-    end = nl + 1;
-  }
-  return text.substr(0, end);
-}
-
 // Finds which parsers' score markers occur in a text in one pass: each pair
 // of bytes is looked up in a bitmap of the markers' first two bytes, and only
 // the markers starting with them are compared (one-byte markers by a table).

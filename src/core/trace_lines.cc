@@ -53,6 +53,24 @@ std::optional<int> ParseTraceNumber(std::string_view digits) {
   return v;
 }
 
+// The first 64 lines of `text`: all a score looks at.
+std::string_view ScoreWindow(std::string_view text) {
+  size_t end = 0;
+  for (int i = 0; i < 64; ++i) {
+    size_t nl = text.find('\n', end);
+    if (nl == std::string_view::npos) return text;
+    end = nl + 1;
+  }
+  return text.substr(0, end);
+}
+
+bool ContainsAny(std::string_view s, std::span<const std::string_view> needles) {
+  for (std::string_view n : needles) {
+    if (s.find(n) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 void KeepUnparsed(size_t text_line, std::string_view line, StackTrace* trace) {
   if (TrimTrace(line).empty()) return;
   trace->unparsed.push_back(UnparsedLine{text_line, std::string(line)});

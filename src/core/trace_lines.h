@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "core/stack_trace.h"
@@ -32,6 +33,12 @@ bool EndsWith(std::string_view s, std::string_view suffix);
 // Decimal digits only, no sign, at most 9 digits (line and column numbers);
 // nullopt otherwise.
 std::optional<int> ParseTraceNumber(std::string_view digits);
+
+// The first 64 lines of `text`: all a language's Score function looks at.
+std::string_view ScoreWindow(std::string_view text);
+
+// True when `s` contains any of `needles` (a Score function's cheap first check).
+bool ContainsAny(std::string_view s, std::span<const std::string_view> needles);
 
 // Adds every non-blank line of `text` to trace->unparsed.
 void KeepUnparsedLines(std::string_view text, StackTrace* trace);

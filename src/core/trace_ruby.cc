@@ -226,24 +226,6 @@ std::string_view StripFrom(std::string_view t, bool* from = nullptr) {
   return TrimTrace(t);
 }
 
-// The first 64 lines of `text`: all a score looks at.
-std::string_view ScoreWindow(std::string_view text) {
-  size_t end = 0;
-  for (int i = 0; i < 64; ++i) {
-    size_t nl = text.find('\n', end);
-    if (nl == std::string_view::npos) return text;
-    end = nl + 1;
-  }
-  return text.substr(0, end);
-}
-
-bool ContainsAny(std::string_view s, std::span<const std::string_view> needles) {
-  for (std::string_view n : needles) {
-    if (s.find(n) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 int ScoreRubyTrace(std::string_view text) {
