@@ -1,4 +1,5 @@
 #include "git/checkout.h"
+#include "git/git_ptr.h"
 
 #include <fcntl.h>
 #include <git2.h>
@@ -28,17 +29,8 @@ namespace {
 // ---------------------------------------------------------------------------
 // RAII for libgit2 objects.
 
-template <typename T, void (*Free)(T*)>
-struct GitDeleter {
-  void operator()(T* p) const { Free(p); }
-};
-
-using RepositoryPtr =
-    std::unique_ptr<git_repository, GitDeleter<git_repository, git_repository_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference, git_reference_free>>;
 using ObjectPtr = std::unique_ptr<git_object, GitDeleter<git_object, git_object_free>>;
-using CommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, git_tree_free>>;
 using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
 using ConfigIteratorPtr =
     std::unique_ptr<git_config_iterator, GitDeleter<git_config_iterator, git_config_iterator_free>>;

@@ -1,4 +1,5 @@
 #include "git/remote_fetch.h"
+#include "git/git_ptr.h"
 
 #include <git2.h>
 
@@ -16,16 +17,7 @@
 namespace srclink {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct GitDeleter {
-  void operator()(T* p) const { Free(p); }
-};
-
-using RepositoryPtr =
-    std::unique_ptr<git_repository, GitDeleter<git_repository, git_repository_free>>;
 using RemotePtr = std::unique_ptr<git_remote, GitDeleter<git_remote, git_remote_free>>;
-using CommitPtr = std::unique_ptr<git_commit, GitDeleter<git_commit, git_commit_free>>;
-using TreePtr = std::unique_ptr<git_tree, GitDeleter<git_tree, git_tree_free>>;
 using OdbPtr = std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>>;
 using OdbObjectPtr =
     std::unique_ptr<git_odb_object, GitDeleter<git_odb_object, git_odb_object_free>>;
