@@ -92,7 +92,11 @@ class FetchServeTest : public ::testing::Test {
     argv.push_back(nullptr);
     std::vector<std::string> env = {"HOME=" + dir_.string(), "GIT_CONFIG_NOSYSTEM=1",
                                     "GIT_CONFIG_GLOBAL=" + empty_config_};
-    if (const char* path = getenv("PATH")) env.push_back(std::string("PATH=") + path);
+    // PATH, and the sanitizer settings of an ASan/UBSan run (its suppressions).
+    for (const char* name : {"PATH", "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS",
+                             "ASAN_SYMBOLIZER_PATH", "UBSAN_SYMBOLIZER_PATH"}) {
+      if (const char* value = getenv(name)) env.push_back(std::string(name) + "=" + value);
+    }
     std::vector<char*> envp;
     for (auto& e : env) envp.push_back(e.data());
     envp.push_back(nullptr);
