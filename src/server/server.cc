@@ -350,15 +350,7 @@ void Server::Configure(httplib::Server& http, bool ipv6) {
 
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
-    // The routing layer owns a mutable Request; httplib only hands it out as const.
-    auto& mutable_req = const_cast<httplib::Request&>(req);
-    mutable_req.headers.erase(kBodyEncodingHeader);
-    auto encoding = mutable_req.headers.find("Content-Encoding");
-    if (encoding != mutable_req.headers.end()) {
-      std::string value = encoding->second;
-      mutable_req.headers.erase("Content-Encoding");
-      mutable_req.headers.emplace(kBodyEncodingHeader, value);
-    }
+    SetAsideContentEncoding(req);
     if (req.has_header("Content-Length")) {
       const std::string& length = req.get_header_value("Content-Length");
       bool too_large = length.size() > 19;
@@ -500,6 +492,18 @@ void SendStatus(httplib::Response& res, const Status& status, const std::string&
       LogError(status.ToString());
       SendError(res, 500, "internal", "internal error; see the server log");
       return;
+  }
+}
+
+void SetAsideContentEncoding(const httplib::Request& req) {
+  // The routing layer owns a mutable Request; httplib only hands it out as const.
+  auto& mutable_req = const_cast<httplib::Request&>(req);
+  mutable_req.headers.erase(kBodyEncodingHeader);
+  auto encoding = mutable_req.headers.find("Content-Encoding");
+  if (encoding != mutable_req.headers.end()) {
+    std::string value = encoding->second;
+    mutable_req.headers.erase("Content-Encoding");
+    mutable_req.headers.emplace(kBodyEncodingHeader, value);
   }
 }
 

@@ -44,6 +44,12 @@ namespace srclink::server {
 // Where the request's original Content-Encoding is kept for ReadBody.
 inline constexpr char kBodyEncodingHeader[] = "X-Srclink-Body-Encoding";
 
+// Moves a request's Content-Encoding to kBodyEncodingHeader (dropping any
+// kBodyEncodingHeader the client sent), so httplib leaves the body alone and
+// ReadBody decompresses it within the limits. Every listener's pre-routing
+// handler calls it; route tests that build their own httplib::Server too.
+void SetAsideContentEncoding(const httplib::Request& req);
+
 inline constexpr int kWorkerThreads = 16;
 
 // Receives one log line (a JSON object, no newline). Called from many threads.

@@ -44,13 +44,7 @@ class DatadogRoutesTest : public ::testing::Test {
     };
     // As Server does (server.h): ReadBody, not httplib, decompresses bodies.
     http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-      auto& mutable_req = const_cast<httplib::Request&>(req);
-      auto encoding = mutable_req.headers.find("Content-Encoding");
-      if (encoding != mutable_req.headers.end()) {
-        std::string value = encoding->second;
-        mutable_req.headers.erase("Content-Encoding");
-        mutable_req.headers.emplace(kBodyEncodingHeader, value);
-      }
+      SetAsideContentEncoding(req);
       return httplib::Server::HandlerResponse::Unhandled;
     });
     RegisterDatadogRoutes(http_, ctx_);
