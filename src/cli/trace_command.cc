@@ -3,6 +3,10 @@
 // Parses a pasted stack trace (any language of core/stack_trace.h) and
 // prints its exceptions and frames; with --repo-dir, --files or --server it
 // also resolves every frame as `srclink resolve` does.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -10,6 +14,8 @@
 
 #include "cli/commands.h"
 #include "cli/resolve_target.h"
+#include "cli/upload_client.h"
+#include "core/json_text.h"
 #include "core/resolver.h"
 #include "core/stack_trace.h"
 
@@ -21,7 +27,7 @@ using json = nlohmann::ordered_json;
 struct TraceOptions {
   std::string input = "-";
   std::string language;
-  std::string repo_dir, files, repository_url, commit, root, server, repo;
+  std::string repo_dir, files, repository_url, commit, root, server, repo, service, version;
   std::vector<std::string> maps;
   bool json = false;
   HostOptions hosts;
@@ -45,6 +51,10 @@ std::unique_ptr<CLI::App> TraceApp(TraceOptions* o) {
   dir->excludes(files)->excludes(server);
   files->excludes(server);
   app->add_option("--repo", o->repo, "With --server: the repository URL");
+  app->add_option("--service", o->service,
+                  "With --server, instead of --repo/--commit: the service whose telemetry "
+                  "told the server its repository and commit");
+  app->add_option("--version", o->version, "With --service: the service's version");
   app->add_option("--repository-url", o->repository_url,
                   "With --repo-dir/--files: repository URL for links");
   app->add_option("--commit", o->commit, "The commit (SHA, short SHA or ref with --server)");
@@ -90,6 +100,129 @@ std::string FrameLabel(const TraceFrame& f) {
   return out;
 }
 
+// The most frames one /api/v1/resolve request may carry (docs/API.md).
+constexpr size_t kMaxFramesPerRequest = 1000;
+
+// The body of one /api/v1/resolve request for frames [from, to).
+std::string ResolveRequest(const TraceOptions& o, const std::vector<CodeMapping>& mappings,
+                           const std::vector<Frame>& frames, size_t from, size_t to) {
+  json j = json::object();
+  if (!o.service.empty()) {
+    j["service"] = o.service;
+    if (!o.version.empty()) j["version"] = o.version;
+  } else {
+    j["repository_url"] = o.repo;
+    j["commit_sha"] = o.commit;
+  }
+  if (!o.root.empty()) j["root_path"] = o.root;
+  if (!mappings.empty()) {
+    json m = json::array();
+    for (const CodeMapping& c : mappings) {
+      m.push_back({{"stack_root", c.stack_root}, {"source_root", c.source_root}});
+    }
+    j["mappings"] = std::move(m);
+  }
+  json list = json::array();
+  for (size_t i = from; i < to; ++i) {
+    const Frame& f = frames[i];
+    json fj = {{"file", f.file}};
+    if (f.line > 0) fj["line"] = f.line;
+    if (f.column > 0) fj["column"] = f.column;
+    if (!f.function.empty()) fj["function"] = f.function;
+    if (!f.module.empty()) fj["module"] = f.module;
+    list.push_back(std::move(fj));
+  }
+  j["frames"] = std::move(list);
+  j["snippets"] = true;
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// Resolves `frames` through the server at o.server: one answer object per
+// frame, in order (docs/API.md, POST /api/v1/resolve).
+Status ResolveOnServer(const TraceOptions& o, const std::vector<CodeMapping>& mappings,
+                       const std::vector<Frame>& frames, std::ostream& err,
+                       std::vector<json>* answers, std::string* source) {
+  UploadClientOptions co;
+  co.server = o.server;
+  if (const char* key = std::getenv("SRCLINK_API_KEY")) co.api_key = key;
+  co.timeout = std::chrono::seconds(30);
+  co.on_retry = [&err](const std::string& m) { err << "srclink trace: " << m << "\n"; };
+  auto client = UploadClient::Create(std::move(co));
+  if (!client.ok()) return client.status().WithContext("--server");
+  for (size_t from = 0; from < frames.size(); from += kMaxFramesPerRequest) {
+    size_t to = std::min(frames.size(), from + kMaxFramesPerRequest);
+    auto body = (*client)->PostJson(
+        "/api/v1/resolve", ResolveRequest(o, mappings, frames, from, to), "the resolve request");
+    if (!body.ok()) return body.status();
+    json answer = json::parse(*body, nullptr, /*allow_exceptions=*/false);
+    if (!answer.is_object() || !answer.contains("frames") || !answer["frames"].is_array() ||
+        answer["frames"].size() != to - from) {
+      return Status::Unavailable("the server at " + (*client)->server() +
+                                 " answered the resolve request with something other than one "
+                                 "result per frame: is it a srclink server of this version?");
+    }
+    for (auto& f : answer["frames"]) answers->push_back(std::move(f));
+    if (source->empty()) {
+      *source = (*client)->server() + ", " + answer.value("repository_id", std::string("?")) +
+                " at " + answer.value("commit_sha", std::string("?")).substr(0, 12);
+    }
+  }
+  return Status::Ok();
+}
+
+// PrintResolution's layout for a resolution the server made (JSON), with
+// the snippet when the server sent one.
+void PrintServerResolution(const Frame& frame, const json& r, std::ostream& out) {
+  auto text = [&r](const char* key) {
+    return r.contains(key) && r[key].is_string() ? r[key].get<std::string>() : std::string();
+  };
+  const std::string status = text("status");
+  out << (status.empty() ? "?" : status);
+  if (status == "resolved") {
+    out << "  " << text("path") << (frame.line > 0 ? ":" + std::to_string(frame.line) : "");
+  }
+  out << "  [" << text("rule") << (r.value("user_code", false) ? ", user code" : "") << "]\n";
+  if (!text("explanation").empty()) out << text("explanation") << "\n";
+  if (r.contains("candidates") && r["candidates"].is_array()) {
+    for (const auto& c : r["candidates"]) {
+      if (c.is_string()) out << "  " << c.get<std::string>() << "\n";
+    }
+    size_t total = r.value("candidate_count", size_t{0});
+    if (total > r["candidates"].size()) {
+      out << "  … and " << (total - r["candidates"].size()) << " more\n";
+    }
+  }
+  if (r.contains("links") && r["links"].is_object()) {
+    const json& l = r["links"];
+    for (const char* key : {"file", "blame", "commit"}) {
+      if (l.contains(key) && l[key].is_string()) {
+        out << key << std::string(8 - std::strlen(key), ' ') << l[key].get<std::string>() << "\n";
+      }
+    }
+  } else if (!text("links_error").empty()) {
+    out << "no links: " << text("links_error") << "\n";
+  }
+  if (r.contains("snippet") && r["snippet"].is_object()) {
+    const json& sn = r["snippet"];
+    int64_t number = sn.value("start_line", int64_t{1});
+    const int64_t mark = sn.value("line", int64_t{0});
+    if (sn.contains("lines") && sn["lines"].is_array()) {
+      // Numbers right-aligned to the widest, as editors show them.
+      const size_t width =
+          std::to_string(number + static_cast<int64_t>(sn["lines"].size()) - 1).size();
+      for (const auto& line : sn["lines"]) {
+        std::string n = std::to_string(number);
+        std::string code = line.is_string() ? line.get<std::string>() : "";
+        out << (number == mark ? "> " : "  ") << std::string(width - std::min(width, n.size()), ' ')
+            << n << " | " << code << "\n";
+        ++number;
+      }
+    }
+  } else if (!text("snippet_error").empty()) {
+    out << "no code: " << text("snippet_error") << "\n";
+  }
+}
+
 }  // namespace
 
 std::string TraceHelp() {
@@ -112,10 +245,18 @@ int RunTrace(const std::vector<std::string>& args, Streams& io) {
                   2);
     }
   }
-  if (!o.server.empty() || !o.repo.empty()) {
+  const bool on_server = !o.server.empty();
+  if (!on_server && (!o.repo.empty() || !o.service.empty())) {
     return Fail(io, "trace",
-                Status::InvalidArgument("--server is not available in this build; resolve with "
-                                        "--repo-dir or --files"),
+                Status::InvalidArgument("--repo and --service go with --server URL; offline, "
+                                        "resolve with --repo-dir or --files"),
+                2);
+  }
+  if (on_server && o.service.empty() && (o.repo.empty() || o.commit.empty())) {
+    return Fail(io, "trace",
+                Status::InvalidArgument("--server needs the repository and commit the trace "
+                                        "comes from: --repo URL --commit SHA (a unique prefix of "
+                                        "7+ digits will do), or --service NAME [--version V]"),
                 2);
   }
   auto hosts = o.hosts.Build(io);
@@ -128,25 +269,33 @@ int RunTrace(const std::vector<std::string>& args, Streams& io) {
   const StackTrace& trace = *parsed;
 
   // Resolution, when a target is given: every frame with a file, in text order.
-  bool resolve = !o.repo_dir.empty() || !o.files.empty();
+  bool resolve = !o.repo_dir.empty() || !o.files.empty() || on_server;
   ResolveTarget target;
   std::vector<Resolution> resolutions;
-  if (resolve) {
-    ResolveOptions ro;
-    for (const std::string& spec : o.maps) {
-      auto m = CodeMapping::Parse(spec);
-      if (!m.ok()) return Fail(io, "trace", m.status().WithContext("--map"), 2);
-      ro.mappings.push_back(*m);
+  std::vector<json> answers;  // on_server: the server's resolutions
+  std::vector<CodeMapping> mappings;
+  for (const std::string& spec : o.maps) {
+    auto m = CodeMapping::Parse(spec);
+    if (!m.ok()) return Fail(io, "trace", m.status().WithContext("--map"), 2);
+    mappings.push_back(*m);
+  }
+  std::vector<Frame> frames;  // every frame, in text order
+  for (const auto& e : trace.exceptions) {
+    for (const auto& f : e.frames) frames.push_back(f.frame);
+  }
+  if (on_server) {
+    if (Status st = ResolveOnServer(o, mappings, frames, io.err, &answers, &target.source);
+        !st.ok()) {
+      return Fail(io, "trace", st);
     }
+  } else if (resolve) {
+    ResolveOptions ro;
+    ro.mappings = std::move(mappings);
     ResolveTargetOptions to{o.repo_dir, o.files, o.repository_url, o.commit, o.json};
     if (Status st = LoadResolveTarget(to, *hosts, io.err, &target); !st.ok())
       return Fail(io, "trace", st);
     ro.root_path = o.root;
     if (target.repo) ro.repository_id = target.repo->Id();
-    std::vector<Frame> frames;
-    for (const auto& e : trace.exceptions) {
-      for (const auto& f : e.frames) frames.push_back(f.frame);
-    }
     Resolver resolver(target.index, ro);
     resolutions = resolver.ResolveBatch(frames);
   }
@@ -158,7 +307,9 @@ int RunTrace(const std::vector<std::string>& args, Streams& io) {
       json frames = json::array();
       for (const auto& f : e.frames) {
         json fj = FrameJson(f);
-        if (resolve) {
+        if (on_server) {
+          fj["resolution"] = std::move(answers[next++]);
+        } else if (resolve) {
           json r = ResolutionJson(FrameLabel(f), f.frame, resolutions[next++], target, *hosts);
           r.erase("frame");
           fj["resolution"] = std::move(r);
@@ -193,15 +344,23 @@ int RunTrace(const std::vector<std::string>& args, Streams& io) {
       for (const auto& f : e.frames) {
         io.out << "  " << (f.in_app ? "  " : "· ") << FrameLabel(f) << "\n";
         if (!resolve) continue;
-        const Resolution& r = resolutions[next++];
         std::ostringstream detail;
-        PrintResolution(FrameLabel(f), f.frame, r, target, *hosts, detail);
-        std::string block = detail.str();
-        // Skip PrintResolution's first line (the input, already shown) and indent the rest.
-        size_t nl = block.find('\n');
-        block = nl == std::string::npos ? "" : block.substr(nl + 1);
+        std::string block;
+        if (on_server) {
+          PrintServerResolution(f.frame, answers[next++], detail);
+          block = detail.str();
+        } else {
+          PrintResolution(FrameLabel(f), f.frame, resolutions[next++], target, *hosts, detail);
+          block = detail.str();
+          // Skip PrintResolution's first line (the input, already shown); its
+          // other lines are indented by two.
+          size_t nl = block.find('\n');
+          block = nl == std::string::npos ? "" : block.substr(nl + 1);
+        }
         std::istringstream lines(block);
-        for (std::string line; std::getline(lines, line);) io.out << "      " << line << "\n";
+        for (std::string line; std::getline(lines, line);) {
+          io.out << (on_server ? "        " : "      ") << line << "\n";
+        }
       }
       if (e.omitted_frames > 0) io.out << "    … " << e.omitted_frames << " more frames omitted\n";
     }

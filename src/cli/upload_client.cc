@@ -326,6 +326,10 @@ Result<std::string> UploadClient::Post(const std::string& path, std::string_view
                                          " with this API key" + said + ": " +
                                          std::string(kCreateKeyHint));
         case 404:
+          if (!detail.empty()) {  // the route exists and names what it did not find
+            return Status::NotFound("the server at " + server_ + " answered " + what +
+                                    " with HTTP 404: " + detail);
+          }
           return Status::InvalidArgument(
               "the server at " + server_ + " has no " + path +
               " (HTTP 404): check that --server (or SRCLINK_SERVER) is the base URL of a srclink "
@@ -377,6 +381,11 @@ Result<CommitAnswer> UploadClient::UploadCommit(std::string_view json) {
       Post("/api/v1/upload/commit", compressed, "application/json", "zstd", "the commit upload");
   if (!body.ok()) return body.status();
   return ParseCommitAnswer(*body);
+}
+
+Result<std::string> UploadClient::PostJson(const std::string& path, std::string_view body,
+                                           const std::string& what) {
+  return Post(path, body, "application/json", "", what);
 }
 
 Result<BlobsAnswer> UploadClient::UploadBlobs(std::string_view records) {

@@ -1,4 +1,5 @@
-// UploadClient: the client side of srclink's upload protocol (docs/API.md).
+// UploadClient: the client side of srclink's upload protocol (docs/API.md),
+// and of the other JSON requests the CLI sends (`srclink trace --server`).
 //
 //   POST /api/v1/upload/commit  the commit's JSON (zstd Content-Encoding);
 //                               the answer lists the blob ids the server lacks.
@@ -127,6 +128,12 @@ class UploadClient {
 
   // Sends one request of blob records (built with AppendBlobRecord).
   Result<BlobsAnswer> UploadBlobs(std::string_view records);
+
+  // POSTs the JSON `body` to `path` ("/api/v1/resolve"), retried like the
+  // uploads; on 200, the answer's body. `what` names the request in errors
+  // ("the resolve request").
+  Result<std::string> PostJson(const std::string& path, std::string_view body,
+                               const std::string& what);
 
  private:
   struct Impl;
