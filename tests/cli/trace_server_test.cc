@@ -3,6 +3,10 @@
 // and the code of each frame, from the server.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -112,6 +116,39 @@ TEST_F(TraceServerTest, JsonCarriesTheServersResolution) {
   EXPECT_EQ(frames[1]["resolution"]["snippet"]["line"], 4);
   EXPECT_EQ(frames[0]["resolution"]["links"]["blame"],
             "https://github.com/acme/shop/blame/" + sha_ + "/shop/api.py#L2");
+}
+
+// The service's own telemetry told the server its repository and commit
+// (OTel resource attributes vcs.*): --service is all the trace needs.
+TEST_F(TraceServerTest, ServiceNamesTheRepositoryAndCommitLearntFromTelemetry) {
+  httplib::Client client("127.0.0.1", serve_->port());
+  const std::string spans =
+      R"({"resourceSpans":[{"resource":{"attributes":[)"
+      R"({"key":"service.name","value":{"stringValue":"checkout"}},)"
+      R"({"key":"service.version","value":{"stringValue":"1.4.2"}},)"
+      R"({"key":"vcs.repository.url.full","value":{"stringValue":"https://github.com/acme/shop"}},)"
+      R"({"key":"vcs.ref.head.revision","value":{"stringValue":")" +
+      sha_ +
+      R"("}}]},"scopeSpans":[{"spans":[{"traceId":"01010101010101010101010101010101",)"
+      R"("spanId":"0202020202020202","name":"GET /","kind":2}]}]}]})";
+  auto r = client.Post("/v1/traces", spans, "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  int code = -1;
+  std::string out;
+  // Telemetry is stored by a background flush (about a second).
+  for (int i = 0; i < 50; ++i) {
+    out = Trace("--service checkout --version 1.4.2", &code);
+    if (code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("github.com/acme/shop at " + sha_.substr(0, 12)));
+  EXPECT_THAT(out, HasSubstr("> 4 |     total = cart.total()"));
+
+  out = Trace("--service billing", &code);
+  EXPECT_NE(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("billing"));
 }
 
 TEST_F(TraceServerTest, ErrorsSayWhatToDo) {
