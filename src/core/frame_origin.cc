@@ -1,6 +1,8 @@
 #include "core/frame_origin.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <string_view>
 #include <utility>
@@ -392,6 +394,115 @@ class ComponentList {
   size_t size_ = 0;
 };
 
+// Component names that some rule of tiers 2–4 needs to see before it can
+// fire, found in one pass over the path (PathParts::Has). Each rule returns
+// false at once when its marker is absent, so a user frame — most of them —
+// costs one pass instead of a walk per rule. A marker is a necessary
+// condition of its rule, never a sufficient one: the rule still decides.
+enum Marker : uint32_t {
+  kNodeModulesDir = 1u << 0,     // node_modules
+  kSitePackagesDir = 1u << 1,    // site-packages, dist-packages
+  kAtSign = 1u << 2,             // a component with '@' (Go module versions)
+  kGemsDir = 1u << 3,            // gems
+  kCargoDir = 1u << 4,           // registry, checkouts
+  kJvmArtifactDir = 1u << 5,     // .m2, .gradle, *.jar, *.jar!
+  kNuGetDir = 1u << 6,           // .nuget, NuGetFallbackFolder
+  kNativeDepDir = 1u << 7,       // _deps, vcpkg_installed, buildtrees, .conan, conan, .conan2
+  kPythonDir = 1u << 8,          // python* (8+ characters)
+  kSrcDir = 1u << 9,             // src
+  kRubyDir = 1u << 10,           // ruby
+  kRustlibDir = 1u << 11,        // rustlib
+  kDotnetParentDir = 1u << 12,   // _, s, dotnet (parents of a .NET runtime tree)
+  kJdkSourcesDir = 1u << 13,     // src.zip, src.zip!
+  kNativeRuntimeDir = 1u << 14,  // include, compiler-rt, vctools, minkernel, vc, *.sdk, glibc-*
+  kVendorDir = 1u << 15,         // vendor, external, third_party, third-party, thirdparty, 3rdparty
+};
+
+// Whether `m` is the literal `lit`: a fixed-size compare the compiler inlines.
+template <size_t N>
+bool Is(std::string_view m, const char (&lit)[N]) {
+  return m.size() == N - 1 && std::memcmp(m.data(), lit, N - 1) == 0;
+}
+
+// The markers component `m` (in its matched form) carries, but kAtSign, which
+// PathParts finds in the whole path at once.
+uint32_t MarkersOf(std::string_view m) {
+  uint32_t out = 0;
+  const size_t n = m.size();
+  if (n >= 4) {
+    const char last = m[n - 1];
+    if ((last == 'r' && m.ends_with(".jar")) || (last == '!' && m.ends_with(".jar!"))) {
+      out |= kJvmArtifactDir;
+    }
+    if (last == 'k' && m.ends_with(".sdk")) out |= kNativeRuntimeDir;
+  }
+  if (n >= 7 && m[0] == 'g' && m.starts_with("glibc-")) out |= kNativeRuntimeDir;
+  if (n >= 8 && (m[0] == 'p' || m[0] == 'P') && StartsWithLower(m, "python")) out |= kPythonDir;
+  switch (m.size()) {
+    case 1:
+      if (Is(m, "_") || Is(m, "s")) out |= kDotnetParentDir;
+      break;
+    case 2:
+      if (Is(m, "vc")) out |= kNativeRuntimeDir;
+      break;
+    case 3:
+      if (Is(m, "src")) out |= kSrcDir;
+      if (Is(m, ".m2")) out |= kJvmArtifactDir;
+      break;
+    case 4:
+      if (Is(m, "gems")) out |= kGemsDir;
+      if (Is(m, "ruby")) out |= kRubyDir;
+      break;
+    case 5:
+      if (Is(m, "_deps") || Is(m, "conan")) out |= kNativeDepDir;
+      break;
+    case 6:
+      if (Is(m, "vendor")) out |= kVendorDir;
+      if (Is(m, "dotnet")) out |= kDotnetParentDir;
+      if (Is(m, ".nuget")) out |= kNuGetDir;
+      if (Is(m, ".conan")) out |= kNativeDepDir;
+      break;
+    case 7:
+      if (Is(m, "rustlib")) out |= kRustlibDir;
+      if (Is(m, ".gradle")) out |= kJvmArtifactDir;
+      if (Is(m, ".conan2")) out |= kNativeDepDir;
+      if (Is(m, "include") || Is(m, "vctools")) out |= kNativeRuntimeDir;
+      if (Is(m, "src.zip")) out |= kJdkSourcesDir;
+      break;
+    case 8:
+      if (Is(m, "registry")) out |= kCargoDir;
+      if (Is(m, "external")) out |= kVendorDir;
+      if (Is(m, "src.zip!")) out |= kJdkSourcesDir;
+      if (EqualsLower(m, "3rdparty")) out |= kVendorDir;
+      break;
+    case 9:
+      if (Is(m, "checkouts")) out |= kCargoDir;
+      if (Is(m, "minkernel")) out |= kNativeRuntimeDir;
+      break;
+    case 10:
+      if (Is(m, "buildtrees")) out |= kNativeDepDir;
+      if (EqualsLower(m, "thirdparty")) out |= kVendorDir;
+      break;
+    case 11:
+      if (Is(m, "compiler-rt")) out |= kNativeRuntimeDir;
+      if (EqualsLower(m, "third_party") || EqualsLower(m, "third-party")) out |= kVendorDir;
+      break;
+    case 12:
+      if (Is(m, "node_modules")) out |= kNodeModulesDir;
+      break;
+    case 13:
+      if (Is(m, "site-packages") || Is(m, "dist-packages")) out |= kSitePackagesDir;
+      break;
+    case 15:
+      if (Is(m, "vcpkg_installed")) out |= kNativeDepDir;
+      break;
+    case 19:
+      if (EqualsLower(m, "nugetfallbackfolder")) out |= kNuGetDir;
+      break;
+  }
+  return out;
+}
+
 // The frame's path split into components, with a matching form of each
 // (lower-cased for Windows paths, which match case-insensitively).
 class PathParts {
@@ -401,7 +512,11 @@ class PathParts {
       lowered_ = Lower(fp.path);  // same length: components line up with parts_
       match_base_ = lowered_;
     }
+    for (size_t i = 0; i < parts_.size(); ++i) markers_ |= MarkersOf(m(i));
+    if (fp.path.find('@') != std::string::npos) markers_ |= kAtSign;
   }
+  // Whether some component carries one of `markers`.
+  bool Has(uint32_t markers) const { return (markers_ & markers) != 0; }
   PathParts(const PathParts&) = delete;
   PathParts& operator=(const PathParts&) = delete;
 
@@ -475,6 +590,7 @@ class PathParts {
   ComponentList parts_;
   std::string lowered_;
   std::string_view match_base_;  // fp_.path, or lowered_ on Windows
+  uint32_t markers_ = 0;         // of all components (Marker)
 };
 
 constexpr size_t kNpos = std::string_view::npos;
@@ -535,6 +651,7 @@ bool ClassifyPseudoFile(std::string_view raw, const FramePath& fp, FrameOrigin* 
 // ---------------------------------------------------------------- tier 2
 
 bool ClassifyNodeModules(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kNodeModulesDir)) return false;
   size_t i = p.FindLast("node_modules");
   if (i == kNpos || i + 1 >= p.size()) return false;
   size_t dir = i + 1;
@@ -569,6 +686,7 @@ bool ClassifyNodeModules(const PathParts& p, FrameOrigin* out) {
 }
 
 bool ClassifySitePackages(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kSitePackagesDir)) return false;
   size_t i = kNpos;
   for (size_t k = p.size(); k > 0; --k) {
     if (p.m(k - 1) == "site-packages" || p.m(k - 1) == "dist-packages") {
@@ -618,6 +736,7 @@ std::string GoToolchainVersion(std::string_view v) {
 }
 
 bool ClassifyGoModule(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kAtSign)) return false;
   size_t start = kNpos;
   bool in_cache = false;
   size_t mod = p.FindPair("pkg", "mod");
@@ -652,6 +771,7 @@ bool ClassifyGoModule(const PathParts& p, FrameOrigin* out) {
 }
 
 bool ClassifyRubyGem(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kGemsDir)) return false;
   for (size_t i = p.size(); i > 0; --i) {
     size_t g = i - 1;
     if (p.m(g) != "gems" || g + 2 >= p.size()) continue;
@@ -676,6 +796,7 @@ bool ClassifyRubyGem(const PathParts& p, FrameOrigin* out) {
 }
 
 bool ClassifyCargo(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kCargoDir)) return false;
   // <CARGO_HOME>/registry/src/<index>/<crate>-<version>/…
   size_t r = p.FindPair("registry", "src");
   if (r != kNpos && r + 4 < p.size()) {
@@ -705,6 +826,7 @@ bool ClassifyCargo(const PathParts& p, FrameOrigin* out) {
 bool IsJar(std::string_view lower) { return lower.ends_with(".jar") || lower.ends_with(".jar!"); }
 
 bool ClassifyJvmArtifact(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kJvmArtifactDir)) return false;
   // ~/.m2/repository/<group path>/<artifact>/<version>/<artifact>-<version>.jar
   size_t m2 = p.FindPair(".m2", "repository");
   if (m2 != kNpos) {
@@ -764,6 +886,7 @@ bool ClassifyJvmArtifact(const PathParts& p, FrameOrigin* out) {
 }
 
 bool ClassifyNuGet(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kNuGetDir)) return false;
   // ~/.nuget/packages/<id>/<version>/…, or the SDK's NuGetFallbackFolder/<id>/<version>/…
   size_t i = p.FindPair(".nuget", "packages");
   size_t from = i == kNpos ? kNpos : i + 2;
@@ -780,6 +903,7 @@ bool ClassifyNuGet(const PathParts& p, FrameOrigin* out) {
 }
 
 bool ClassifyNativeDependency(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kNativeDepDir)) return false;
   // CMake FetchContent: <build>/_deps/<name>-src/…
   size_t d = p.Find("_deps");
   if (d != kNpos && d + 2 < p.size()) {
@@ -840,6 +964,7 @@ bool ClassifyNativeDependency(const PathParts& p, FrameOrigin* out) {
 // "python3.11" (after lib/) → "3.11"; "python311" (before Lib/, Windows) →
 // "3.11"; "python3.13t" (free-threaded) → "3.13".
 bool ClassifyPythonStdlib(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kPythonDir)) return false;
   for (size_t i = 0; i + 1 < p.size(); ++i) {
     if (p[i].size() < 8 || !StartsWithLower(p[i], "python")) continue;
     std::string name = Lower(p[i]);
@@ -876,6 +1001,7 @@ bool IsGoSource(std::string_view lower_name) {
 // /usr/lib/golang, $GOROOT. A GOPATH (~/go/src/github.com/…) is user code:
 // its first directory under src/ is a host name, not a std package.
 bool ClassifyGoroot(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kSrcDir)) return false;
   if (!EndsWithLower(p.last(), ".go") && !EndsWithLower(p.last(), ".s")) return false;
   for (size_t i = 1; i + 2 < p.size(); ++i) {
     if (p.m(i) != "src" || !(IsGoStdRoot(p[i + 1]) || p[i + 1] == "cmd")) continue;
@@ -932,6 +1058,7 @@ bool ClassifyNodeInternal(const PathParts& p, FrameOrigin* out) {
 }
 
 bool ClassifyRubyStdlib(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kRubyDir)) return false;
   for (size_t i = 1; i + 2 < p.size(); ++i) {
     if (p.m(i) == "ruby" && p.m(i - 1) == "lib" && IsDottedVersion(p[i + 1])) {
       *out = Runtime("ruby",
@@ -951,7 +1078,7 @@ bool ClassifyRustStd(const PathParts& p, FrameOrigin* out) {
                    std::string(p[1]));
     return true;
   }
-  for (size_t i = 0; i + 3 < p.size(); ++i) {
+  for (size_t i = 0; p.Has(kRustlibDir) && i + 3 < p.size(); ++i) {
     if (p.m(i) == "rustlib" && p.m(i + 1) == "src" && p.m(i + 2) == "rust") {
       *out =
           Runtime("rust", "Rust standard library sources from rustup (" + p.Quote(i, i + 2) + ")");
@@ -966,6 +1093,7 @@ bool StartsWithDotnetNamespace(std::string_view name) {
 }
 
 bool ClassifyDotnetRuntimePath(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kDotnetParentDir)) return false;
   // The dotnet/runtime repository's own build paths: /_/src/libraries/System.*/,
   // /_/src/coreclr/, D:\a\_work\1\s\src\libraries\System.*\ (Azure Pipelines).
   for (size_t i = 1; i + 2 < p.size(); ++i) {
@@ -994,7 +1122,7 @@ bool ClassifyJvmRuntimePath(const PathParts& p, FrameOrigin* out) {
     *out = Runtime("jvm", "JDK installation (/usr/lib/jvm/)");
     return true;
   }
-  for (size_t i = 0; i + 1 < p.size(); ++i) {
+  for (size_t i = 0; p.Has(kJdkSourcesDir) && i + 1 < p.size(); ++i) {
     if (p.m(i) == "src.zip" || p.m(i) == "src.zip!") {
       *out = Runtime("jvm", "JDK sources (" + p.Quote(i, i) + ")");
       return true;
@@ -1051,7 +1179,7 @@ bool ClassifyNativeRuntime(const PathParts& p, FrameOrigin* out) {
     *out = Runtime("native", "glibc source tree (" + std::string(p[0]) + "/)");
     return true;
   }
-  for (size_t i = 0; i + 1 < n; ++i) {
+  for (size_t i = 0; p.Has(kNativeRuntimeDir) && i + 1 < n; ++i) {
     std::string_view x = p.m(i);
     std::string_view y = p.m(i + 1);
     bool hit = (x == "include" && y == "c++") || (x == "compiler-rt" && y == "lib") ||
@@ -1081,6 +1209,7 @@ size_t GoModuleComponents(std::string_view host) {
 }
 
 bool ClassifyVendored(const PathParts& p, FrameOrigin* out) {
+  if (!p.Has(kVendorDir)) return false;
   for (size_t i = 0; i + 2 < p.size(); ++i) {
     std::string_view part = p[i];
     bool dir_match = EqualsLower(part, "third_party") || EqualsLower(part, "third-party") ||

@@ -612,18 +612,32 @@ void Resolver::Ambiguous(const PathIndex::Match& match, std::span<const std::str
 
 void Resolver::Learn(const Prepared& p, std::string_view repo_path, uint32_t matched) {
   if (!options_.learn || matched == 0 || matched > p.comps.size()) return;
-  std::string frame_prefix =
-      RootKey(p.fp) + JoinComponents(std::span(p.comps).first(p.comps.size() - matched));
-  std::vector<std::string_view> repo;
-  SplitComponents(repo_path, &repo);
-  if (matched > repo.size()) return;
-  std::string repo_prefix = JoinComponents(std::span(repo).first(repo.size() - matched));
-  auto it = learnt_.find(frame_prefix);
+  // The repository prefix: repo_path (normalised: no empty components)
+  // without its last `matched` components.
+  size_t cut = repo_path.size();
+  for (uint32_t i = 0; i < matched; ++i) {
+    if (cut == 0) return;  // fewer components than matched
+    size_t slash = repo_path.rfind('/', cut - 1);
+    cut = slash == std::string_view::npos ? 0 : slash;
+  }
+  std::string_view repo_prefix = repo_path.substr(0, cut);
+  std::string& key = learn_key_;
+  key = RootKey(p.fp);
+  for (size_t i = 0; i + matched < p.comps.size(); ++i) {
+    if (i > 0) key += '/';
+    key.append(p.comps[i]);
+  }
+  auto it = learnt_.find(key);
   if (it == learnt_.end()) {
     if (learnt_.size() >= kMaxLearntPrefixes) return;
-    it = learnt_.emplace(frame_prefix, std::map<std::string, uint32_t>()).first;
+    it = learnt_.emplace(key, std::map<std::string, uint32_t, std::less<>>()).first;
   }
-  if (it->second.size() < 16 || it->second.count(repo_prefix)) ++it->second[repo_prefix];
+  auto votes = it->second.find(repo_prefix);
+  if (votes != it->second.end()) {
+    ++votes->second;
+  } else if (it->second.size() < 16) {
+    it->second.emplace(repo_prefix, 1);
+  }
 }
 
 Resolution Resolver::ResolveUser(const Frame& frame, Prepared& p) {

@@ -120,8 +120,10 @@ class Resolver {
   std::string root_;                                   // normalised root path
   std::vector<std::string_view> repository_id_parts_;  // of options_.repository_id
   FramePathScratch scratch_;                           // reused by every frame's normalisation
-  // Learnt: frame prefix → (repository prefix → votes).
-  std::map<std::string, std::map<std::string, uint32_t>> learnt_;
+  // Learnt: frame prefix → (repository prefix → votes). Transparent
+  // comparators: a frame looks its prefix up without allocating.
+  std::map<std::string, std::map<std::string, uint32_t, std::less<>>, std::less<>> learnt_;
+  std::string learn_key_;  // Learn()'s key, reused from frame to frame
 };
 
 }  // namespace srclink
