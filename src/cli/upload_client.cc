@@ -71,7 +71,8 @@ std::string ServerError(const std::string& body) {
 }  // namespace
 
 CommitJsonWriter::CommitJsonWriter(std::string_view repository_url, std::string_view commit_sha,
-                                   std::string_view parent_sha, bool size_only, bool no_contents)
+                                   std::string_view parent_sha, bool size_only, bool no_contents,
+                                   const std::vector<std::string>& refs)
     : size_only_(size_only) {
   out_.reserve(size_only ? 256 : 128 + repository_url.size() + (1u << 16));
   out_.append("{\"repository_url\":");
@@ -83,6 +84,14 @@ CommitJsonWriter::CommitJsonWriter(std::string_view repository_url, std::string_
     AppendJsonString(&out_, parent_sha);
   }
   if (no_contents) out_.append(",\"no_contents\":true");
+  if (!refs.empty()) {
+    out_.append(",\"refs\":[");
+    for (size_t i = 0; i < refs.size(); ++i) {
+      if (i > 0) out_.push_back(',');
+      AppendJsonString(&out_, refs[i]);
+    }
+    out_.push_back(']');
+  }
   out_.append(",\"files\":[");
   size_ = out_.size();
 }

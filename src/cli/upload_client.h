@@ -49,9 +49,12 @@ std::string CommitJson(std::string_view repository_url, std::string_view commit_
 class CommitJsonWriter {
  public:
   // `no_contents`: say "no_contents": true, so the server may fetch the
-  // contents from the git remote itself (upload --no-contents).
+  // contents from the git remote itself (upload --no-contents). `refs`: the
+  // full names of the branches and tags at the commit ("refs" is left out
+  // when empty).
   CommitJsonWriter(std::string_view repository_url, std::string_view commit_sha,
-                   std::string_view parent_sha, bool size_only = false, bool no_contents = false);
+                   std::string_view parent_sha, bool size_only = false, bool no_contents = false,
+                   const std::vector<std::string>& refs = {});
   // `blob_id` empty: no blob id (a submodule).
   void Add(std::string_view path, std::string_view blob_id);
   size_t files() const { return files_; }

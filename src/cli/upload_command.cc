@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/upload_client.h"
+#include "core/git_refs.h"
 #include "core/repository_url.h"
 #include "git/checkout.h"
 
@@ -29,6 +31,7 @@ struct UploadOptions {
   uint64_t max_file_size = 1u << 20;
   bool dry_run = false;
   bool no_contents = false;
+  std::vector<std::string> refs;  // --ref
   HostOptions hosts;
 };
 
@@ -53,6 +56,10 @@ std::unique_ptr<CLI::App> UploadApp(UploadOptions* o) {
       ->type_name("N")
       ->check(CLI::PositiveNumber)
       ->excludes(since);
+  app->add_option("--ref", o->refs,
+                  "Also record this branch or tag as pointing at HEAD (main, refs/heads/main, "
+                  "refs/tags/v1.4.2); the checkout's own and the CI's are recorded anyway")
+      ->type_name("NAME");
   app->add_option("--max-file-size", o->max_file_size,
                   "Send the contents of files up to this many bytes (default 1048576); larger "
                   "ones are reported without contents")
@@ -277,15 +284,41 @@ int RunUpload(const std::vector<std::string>& args, Streams& io) {
            << *head << " (HEAD) are what gets reported\n";
   }
 
+  // The branches and tags HEAD is known by, besides the checkout's own: the
+  // CI's (a CI checkout is usually a detached HEAD) and --ref.
+  std::vector<std::string> head_refs =
+      RefsFromCiEnvironment([&io](const char* name) { return io.env(name); });
+  for (const std::string& name : o.refs) {
+    std::string full = name.starts_with("refs/") ? name : "refs/heads/" + name;
+    if (!IsValidRefName(full) || !full.starts_with("refs/")) {
+      return Fail(io, "upload",
+                  Status::InvalidArgument("--ref \"" + name.substr(0, 80) +
+                                          "\" is not a branch or tag name (git check-ref-format "
+                                          "rules): give main, refs/heads/main or refs/tags/v1"),
+                  2);
+    }
+    if (std::find(head_refs.begin(), head_refs.end(), full) == head_refs.end()) {
+      head_refs.push_back(std::move(full));
+    }
+  }
+
   Totals totals;
   for (const std::string& commit : commits) {
     auto parents = checkout.Parents(commit);
     if (!parents.ok()) return Fail(io, "upload", parents.status());
     const std::string parent = parents->empty() ? "" : parents->front();
+    auto refs = checkout.RefsAt(commit);
+    if (!refs.ok()) return Fail(io, "upload", refs.status());
+    if (commit == *head) {
+      for (const std::string& r : head_refs) {
+        if (std::find(refs->begin(), refs->end(), r) == refs->end()) refs->push_back(r);
+      }
+    }
+    if (refs->size() > kMaxRefsPerCommit) refs->resize(kMaxRefsPerCommit);
 
     // The JSON is written as the files are listed; a dry run only counts its bytes.
     CommitJsonWriter json(repository_url, commit, parent, /*size_only=*/o.dry_run,
-                          /*no_contents=*/o.no_contents);
+                          /*no_contents=*/o.no_contents, *refs);
     Status listed = checkout.ListTrackedFiles(commit, [&](const TrackedFile& f) {
       // A submodule pins a commit of another repository: no blob id.
       json.Add(f.path, f.mode == kSubmoduleMode ? std::string_view() : f.blob_id);
@@ -295,6 +328,14 @@ int RunUpload(const std::vector<std::string>& args, Streams& io) {
 
     io.out << "Reporting commit " << commit << " from repository " << repository_url << ".\n";
     if (!parent.empty()) io.out << "Parent commit: " << parent << ".\n";
+    if (!refs->empty()) {
+      io.out << "Branches and tags at it: ";
+      for (size_t i = 0; i < refs->size(); ++i) {
+        io.out << (i > 0 ? ", " : "") << ShortRefName((*refs)[i])
+               << ((*refs)[i].starts_with("refs/tags/") ? " (tag)" : "");
+      }
+      io.out << ".\n";
+    }
     io.out << json.files() << " tracked file paths will be reported.\n";
     if (o.dry_run) {
       io.out << "Dry run: nothing sent (the commit's JSON is " << Bytes(json.size()) << ").\n";

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/git_refs.h"
 #include "git/git_error.h"
 
 namespace srclink {
@@ -32,6 +33,8 @@ namespace {
 using ReferencePtr = std::unique_ptr<git_reference, GitDeleter<git_reference, git_reference_free>>;
 using ObjectPtr = std::unique_ptr<git_object, GitDeleter<git_object, git_object_free>>;
 using ConfigPtr = std::unique_ptr<git_config, GitDeleter<git_config, git_config_free>>;
+using ReferencePtr = GitPtr<git_reference, git_reference_free>;
+using ReferenceIteratorPtr = GitPtr<git_reference_iterator, git_reference_iterator_free>;
 using ConfigIteratorPtr =
     std::unique_ptr<git_config_iterator, GitDeleter<git_config_iterator, git_config_iterator_free>>;
 using OdbPtr = std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>>;
@@ -313,6 +316,7 @@ class RealCheckout final : public Checkout {
   Result<std::string> HeadCommit() override;
   Result<std::string> ResolveCommit(std::string_view revision) override;
   Result<std::vector<Remote>> Remotes() override;
+  Result<std::vector<std::string>> RefsAt(std::string_view commit) override;
   Status ListTrackedFiles(std::string_view commit,
                           const std::function<Status(const TrackedFile&)>& visit) override;
   Result<std::string> ReadBlob(std::string_view blob_id) override;
@@ -604,6 +608,62 @@ Result<std::string> RealCheckout::ResolveCommit(std::string_view revision) {
                           "pass a branch, a tag or a commit id");
   }
   return OidToString(git_object_id(commit.get()));
+}
+
+Result<std::vector<std::string>> RealCheckout::RefsAt(std::string_view commit) {
+  git_oid want;
+  if (commit.size() != GIT_OID_HEXSZ || git_oid_fromstrn(&want, commit.data(), commit.size()) < 0) {
+    git_error_clear();
+    return Status::InvalidArgument("'" + std::string(commit.substr(0, 64)) +
+                                   "' is not a full commit SHA");
+  }
+  const std::string what = "cannot list the branches and tags of " + Where();
+  const std::string fix = "check the repository with `git show-ref`";
+  git_reference_iterator* raw_iterator = nullptr;
+  int rc = git_reference_iterator_new(&raw_iterator, repo_.get());
+  ReferenceIteratorPtr iterator(raw_iterator);
+  if (rc < 0) return GitErrorStatus(rc, what, fix);
+  std::vector<std::string> out;
+  git_reference* raw_ref = nullptr;
+  while ((rc = git_reference_next(&raw_ref, iterator.get())) == 0) {
+    ReferencePtr ref(raw_ref);
+    const std::string_view name = git_reference_name(ref.get());
+    std::string full;
+    bool tag = false;
+    if (name.starts_with("refs/heads/")) {
+      full = name;
+    } else if (name.starts_with("refs/tags/")) {
+      full = name;
+      tag = true;
+    } else if (name.starts_with("refs/remotes/")) {
+      const std::string_view rest = name.substr(13);  // <remote>/<branch>
+      const size_t slash = rest.find('/');
+      if (slash == std::string_view::npos || rest.substr(slash + 1) == "HEAD") continue;
+      full = "refs/heads/" + std::string(rest.substr(slash + 1));
+    } else {
+      continue;  // notes, stash, pull requests…
+    }
+    // A branch names its commit; only an annotated tag needs peeling.
+    const git_oid* target = git_reference_type(ref.get()) == GIT_REFERENCE_DIRECT
+                                ? git_reference_target(ref.get())
+                                : nullptr;
+    bool at = target != nullptr && git_oid_equal(target, &want);
+    if (!at && (tag || target == nullptr)) {
+      git_object* raw_object = nullptr;
+      if (git_reference_peel(&raw_object, ref.get(), GIT_OBJECT_COMMIT) == 0) {
+        ObjectPtr object(raw_object);
+        at = git_oid_equal(git_object_id(object.get()), &want);
+      } else {
+        git_error_clear();  // a tag of a tree or blob, a dangling ref: not at any commit
+      }
+    }
+    if (at && IsValidRefName(full)) out.push_back(std::move(full));
+  }
+  if (rc != GIT_ITEROVER) return GitErrorStatus(rc, what, fix);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  if (out.size() > kMaxRefsPerCommit) out.resize(kMaxRefsPerCommit);
+  return out;
 }
 
 // Reads the remotes from a config snapshot with one plain iteration, instead
@@ -912,6 +972,15 @@ Result<std::string> FakeCheckout::ResolveCommit(std::string_view revision) {
 }
 
 Result<std::vector<Remote>> FakeCheckout::Remotes() { return remotes_; }
+
+Result<std::vector<std::string>> FakeCheckout::RefsAt(std::string_view commit) {
+  std::vector<std::string> out;
+  for (const auto& [name, sha] : refs_) {
+    if (sha == commit) out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 Status FakeCheckout::ListTrackedFiles(std::string_view commit,
                                       const std::function<Status(const TrackedFile&)>& visit) {

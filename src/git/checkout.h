@@ -49,6 +49,13 @@ class Checkout {
   // Remotes, "origin" first, then the others in name order.
   virtual Result<std::vector<Remote>> Remotes() = 0;
 
+  // The branches and tags at `commit` (a full SHA), as full names in name
+  // order: local branches, tags (annotated tags peeled to their commit), and
+  // remote-tracking branches as the branch they track ("refs/remotes/origin/
+  // main" is "refs/heads/main"; a remote's HEAD is left out). At most
+  // kMaxRefsPerCommit (core/git_refs.h).
+  virtual Result<std::vector<std::string>> RefsAt(std::string_view commit) = 0;
+
   // Calls visit for every file tracked at `commit` (a full SHA), in path
   // order. Stops early and returns what visit returns when it is not ok.
   // RealCheckout reads the index file instead of the tree objects when the
@@ -108,6 +115,7 @@ class FakeCheckout : public Checkout {
   Result<std::string> HeadCommit() override;  // the last commit given
   Result<std::string> ResolveCommit(std::string_view revision) override;
   Result<std::vector<Remote>> Remotes() override;
+  Result<std::vector<std::string>> RefsAt(std::string_view commit) override;  // AddRef's
   Status ListTrackedFiles(std::string_view commit,
                           const std::function<Status(const TrackedFile&)>& visit) override;
   Result<std::string> ReadBlob(std::string_view blob_id) override;  // those added with AddBlob
@@ -120,6 +128,9 @@ class FakeCheckout : public Checkout {
 
   // Test setup.
   void AddBlob(std::string blob_id, std::string contents);
+  void AddRef(std::string full_name, std::string commit) {
+    refs_.emplace_back(std::move(full_name), std::move(commit));
+  }
   void SetShallow(bool shallow) { shallow_ = shallow; }
   void SetDirty(bool dirty) { dirty_ = dirty; }
 
@@ -131,6 +142,7 @@ class FakeCheckout : public Checkout {
   std::vector<Commit> commits_;
   std::vector<Remote> remotes_;
   std::vector<std::pair<std::string, std::string>> blobs_;  // id (lower-case), contents
+  std::vector<std::pair<std::string, std::string>> refs_;   // full name, commit
   bool shallow_ = false;
   bool dirty_ = false;
 };

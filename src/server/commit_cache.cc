@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/git_refs.h"
+
 namespace srclink::server {
 
 namespace {
@@ -33,6 +35,15 @@ Status CommitNotUploaded(std::string_view repository_id, std::string_view commit
 CommitCache::CommitCache(Store* store, size_t max_entries)
     : store_(store), max_entries_(max_entries) {}
 
+Result<std::string> CommitCache::ResolveRef(std::string_view repository_id, std::string_view name) {
+  for (const std::string& full : RefCandidates(name)) {
+    Result<std::string> sha = store_->FindRef(repository_id, full);
+    if (!sha.ok()) return sha.status();
+    if (!sha->empty()) return sha;
+  }
+  return std::string();
+}
+
 Result<std::string> CommitCache::ResolveSha(std::string_view repository_id,
                                             std::string_view commit) {
   std::string sha;
@@ -40,16 +51,34 @@ Result<std::string> CommitCache::ResolveSha(std::string_view repository_id,
   for (char c : commit) sha.push_back(Lower(c));
   bool hex = !sha.empty();
   for (char c : sha) hex = hex && IsHex(c);
-  if (!hex || sha.size() < kMinPrefix || sha.size() > kShaDigits) {
-    return Status::InvalidArgument(
+  const bool sha_like = hex && sha.size() >= kMinPrefix && sha.size() <= kShaDigits;
+  if (!sha_like) {
+    const Status not_a_sha = Status::InvalidArgument(
         "\"" + std::string(commit.substr(0, 64)) +
-        "\" is not a commit SHA: give the full 40 hex digits, or a unique prefix of at least 7");
+        "\" is not a commit SHA: give the full 40 hex digits, a unique prefix of at least 7, "
+        "or a branch or tag that `srclink upload` recorded");
+    // A branch or tag name, as telemetry may give it (service_git_ref=main).
+    if (!IsValidRefName(commit) || (hex && sha.size() > kShaDigits)) return not_a_sha;
+    Result<std::string> by_ref = ResolveRef(repository_id, commit);
+    if (!by_ref.ok()) return by_ref.status();
+    if (!by_ref->empty()) return by_ref;
+    if (hex) return not_a_sha;  // "3f2c0": a SHA too short, more likely than a ref
+    return Status::NotFound("no upload of " + std::string(repository_id) + " recorded the ref " +
+                            std::string(commit) +
+                            ": `srclink upload` records the branches and tags at the commit it "
+                            "uploads (and --ref NAME); or give the commit SHA");
   }
   if (sha.size() == kShaDigits) return sha;
   Result<std::vector<std::string>> found =
       store_->FindCommits(repository_id, sha, kMaxListedCandidates + 1);
   if (!found.ok()) return found.status();
-  if (found->empty()) return CommitNotUploaded(repository_id, sha);
+  if (found->empty()) {
+    // A tag or branch that happens to look like hex ("deadbeef", "cafe123").
+    Result<std::string> by_ref = ResolveRef(repository_id, commit);
+    if (!by_ref.ok()) return by_ref.status();
+    if (!by_ref->empty()) return by_ref;
+    return CommitNotUploaded(repository_id, sha);
+  }
   if (found->size() == 1) return std::move((*found)[0]);
   std::string list;
   for (size_t i = 0; i < found->size() && i < kMaxListedCandidates; ++i) {

@@ -48,11 +48,14 @@ class CommitCache {
   CommitCache(const CommitCache&) = delete;
   CommitCache& operator=(const CommitCache&) = delete;
 
-  // The full, lowercase SHA of `commit` in `repository_id`:
-  //   InvalidArgument  not 7 to 40 hex digits, or a prefix matching several
-  //                    commits (the message lists them);
+  // The full, lowercase SHA of `commit` in `repository_id`: a SHA, a unique
+  // prefix of 7+ hex digits, or a branch or tag an upload recorded ("main",
+  // "v1.4.2", "refs/heads/main"; core/git_refs.h — the commit of the ref's
+  // latest upload; a hex-looking name is a ref only when no commit matches):
+  //   InvalidArgument  neither a SHA (prefix) nor a valid ref name, or a
+  //                    prefix matching several commits (the message lists them);
   //   NotFound         "commit X of REPO was not uploaded: run `srclink upload`
-  //                    in CI for each commit".
+  //                    in CI for each commit", or no upload recorded the ref.
   // A full SHA is returned as is without asking the store (Get() checks it).
   Result<std::string> ResolveSha(std::string_view repository_id, std::string_view commit);
 
@@ -72,6 +75,8 @@ class CommitCache {
   uint64_t loads() const;  // store reads, one per miss (waiters not counted)
 
  private:
+  // The commit of the first of RefCandidates(name) an upload recorded, or "".
+  Result<std::string> ResolveRef(std::string_view repository_id, std::string_view name);
   using Loaded = Result<SnapshotPtr>;
   struct Entry {
     std::string key;

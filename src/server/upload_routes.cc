@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/git_refs.h"
 #include "core/repository_url.h"
 #include "server/blob_contents.h"
 #include "server/decompress.h"
@@ -127,6 +128,30 @@ void UploadCommit(ServerContext& ctx, const httplib::Request& req, httplib::Resp
       return;
     }
     no_contents = it->get<bool>();
+  }
+
+  if (auto it = body.find("refs"); it != body.end() && !it->is_null()) {
+    if (!it->is_array() || it->size() > kMaxRefsPerCommit) {
+      SendError(res, 400, "invalid_argument",
+                "refs must be an array of at most " + std::to_string(kMaxRefsPerCommit) +
+                    " full ref names (\"refs/heads/main\", \"refs/tags/v1.4.2\")",
+                "refs");
+      return;
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& ref = (*it)[i];
+      const std::string field = "refs[" + std::to_string(i) + "]";
+      if (!ref.is_string() || !ref.get_ref<const std::string&>().starts_with("refs/") ||
+          !IsValidRefName(ref.get_ref<const std::string&>())) {
+        SendError(res, 400, "invalid_argument",
+                  field +
+                      " must be a full ref name: refs/heads/NAME or refs/tags/NAME (git "
+                      "check-ref-format rules)",
+                  field);
+        return;
+      }
+      upload.refs.push_back(ref.get<std::string>());
+    }
   }
 
   auto files_it = body.find("files");

@@ -91,6 +91,15 @@ CREATE TABLE api_keys (
   created_at BIGINT NOT NULL
 );
 )sql",
+    R"sql(
+CREATE TABLE refs (
+  repo BIGINT NOT NULL REFERENCES repositories (id),
+  name TEXT COLLATE "C" NOT NULL,
+  sha TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (repo, name)
+);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -172,6 +181,7 @@ class PostgresStore final : public Store {
                                                   std::string_view commit_sha) override;
   Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                std::string_view prefix, size_t limit) override;
+  Result<std::string> FindRef(std::string_view repository_id, std::string_view full_name) override;
   Result<std::vector<RepositoryInfo>> ListRepositories() override;
   Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id,
                                               size_t limit) override;
@@ -327,6 +337,7 @@ Result<CommitStored> PostgresStore::PutCommit(const CommitUpload& upload) {
     return Status::InvalidArgument("parent \"" + upload.parent_sha +
                                    "\" is not 40 lowercase hex digits");
   }
+  if (Status s = CheckRefs(upload); !s.ok()) return s;
   int64_t blob_count = 0;
   std::string copy;
   copy.reserve(upload.files.size() * 96);
@@ -367,6 +378,15 @@ Result<CommitStored> PostgresStore::PutCommit(const CommitUpload& upload) {
     if (!r.ok()) return r.status();
     const int64_t repo = ToInt64(PQgetvalue(r->get(), 0, 0));
     const int64_t version_count = ToInt64(PQgetvalue(r->get(), 0, 1));
+    // Refs first: a commit uploaded again (a new tag on it) still records them.
+    for (const std::string& ref : upload.refs) {
+      r = c.Exec(
+          "INSERT INTO refs (repo, name, sha, updated_at) VALUES ($1, $2, $3, $4) "
+          "ON CONFLICT (repo, name) DO UPDATE SET sha = EXCLUDED.sha, "
+          "updated_at = EXCLUDED.updated_at WHERE EXCLUDED.updated_at >= refs.updated_at",
+          {Param(repo), Param(ref), Param(upload.commit_sha), Param(upload.uploaded_at)});
+      if (!r.ok()) return r.status();
+    }
 
     r = c.Exec(
         "SELECT id, blob_count, encoding, octet_length(set_data), parent_sha FROM commits "
@@ -593,6 +613,19 @@ Result<std::vector<std::string>> PostgresStore::FindCommits(std::string_view rep
   if (!r.ok()) return r.status();
   for (int i = 0; i < PQntuples(r->get()); ++i) out.emplace_back(PQgetvalue(r->get(), i, 0));
   return out;
+}
+
+Result<std::string> PostgresStore::FindRef(std::string_view repository_id,
+                                           std::string_view full_name) {
+  Result<std::unique_ptr<Conn>> conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<PgResult> r = (*conn)->Exec(
+      "SELECT f.sha FROM refs f JOIN repositories r ON r.id = f.repo "
+      "WHERE r.repository_id = $1 AND f.name = $2",
+      {Param(repository_id), Param(full_name)});
+  if (!r.ok()) return r.status();
+  if (PQntuples(r->get()) == 0) return std::string();
+  return std::string(PQgetvalue(r->get(), 0, 0));
 }
 
 Result<std::vector<RepositoryInfo>> PostgresStore::ListRepositories() {

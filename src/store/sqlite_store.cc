@@ -101,9 +101,18 @@ CREATE TABLE api_keys (
   created_at INTEGER NOT NULL
 );
 )sql"},
+    {2, R"sql(
+CREATE TABLE refs (
+  repo INTEGER NOT NULL REFERENCES repositories(id),
+  name TEXT NOT NULL,
+  sha TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (repo, name)
+) WITHOUT ROWID;
+)sql"},
 };
 
-constexpr int kLatestSchema = 1;
+constexpr int kLatestSchema = 2;
 
 bool IsHex(std::string_view s) {
   for (char c : s) {
@@ -216,6 +225,7 @@ class SqliteStore final : public Store {
                                                   std::string_view commit_sha) override;
   Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                std::string_view prefix, size_t limit) override;
+  Result<std::string> FindRef(std::string_view repository_id, std::string_view full_name) override;
   Result<std::vector<RepositoryInfo>> ListRepositories() override;
   Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id,
                                               size_t limit) override;
@@ -522,6 +532,19 @@ Result<CommitStored> SqliteStore::PutCommitLocked(Connection& c, const CommitUpl
     if (stmt.Step() != SQLITE_ROW) return c.Error("storing repository " + upload.repository_id);
     repo = stmt.Int(0);
   }
+  // Refs first: a commit uploaded again (a new tag on it) still records them.
+  for (const std::string& ref : upload.refs) {
+    Stmt stmt(
+        c.Prepare("INSERT INTO refs (repo, name, sha, updated_at) VALUES (?, ?, ?, ?) "
+                  "ON CONFLICT (repo, name) DO UPDATE SET sha = excluded.sha, updated_at = "
+                  "excluded.updated_at WHERE excluded.updated_at >= refs.updated_at"));
+    if (!stmt) return c.Error("storing ref " + ref);
+    stmt.Bind(1, repo);
+    stmt.Bind(2, ref);
+    stmt.Bind(3, upload.commit_sha);
+    stmt.Bind(4, upload.uploaded_at);
+    if (stmt.Step() != SQLITE_DONE) return c.Error("storing ref " + ref);
+  }
   bool has_blob_ids = !upload.files.empty();
   for (const TrackedPath& f : upload.files) {
     if (f.blob_id.empty()) {
@@ -640,6 +663,7 @@ Result<CommitStored> SqliteStore::PutCommit(const CommitUpload& upload) {
                                    "' of commit " + upload.commit_sha +
                                    " is not 40 lowercase hex digits; send the full SHA-1 or none");
   }
+  if (Status s = CheckRefs(upload); !s.ok()) return s;
   for (const TrackedPath& f : upload.files) {
     if (f.path.empty()) {
       return Status::InvalidArgument("commit " + upload.commit_sha +
@@ -804,6 +828,24 @@ Result<std::vector<std::string>> SqliteStore::FindCommits(std::string_view repos
   while ((rc = stmt.Step()) == SQLITE_ROW) shas.push_back(stmt.Text(0));
   if (rc != SQLITE_DONE) return c.Error("finding commits");
   return shas;
+}
+
+Result<std::string> SqliteStore::FindRef(std::string_view repository_id,
+                                         std::string_view full_name) {
+  Result<Lease> lease = Reader();
+  if (!lease.ok()) return lease.status();
+  Connection& c = **lease;
+  Result<int64_t> repo = RepoId(c, repository_id);
+  if (!repo.ok()) return repo.status();
+  if (*repo == 0) return std::string();
+  Stmt stmt(c.Prepare("SELECT sha FROM refs WHERE repo = ? AND name = ?"));
+  if (!stmt) return c.Error("finding ref " + std::string(full_name));
+  stmt.Bind(1, *repo);
+  stmt.Bind(2, full_name);
+  int rc = stmt.Step();
+  if (rc == SQLITE_ROW) return stmt.Text(0);
+  if (rc != SQLITE_DONE) return c.Error("finding ref " + std::string(full_name));
+  return std::string();
 }
 
 Result<std::vector<RepositoryInfo>> SqliteStore::ListRepositories() {

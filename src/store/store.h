@@ -45,7 +45,16 @@ struct CommitUpload {
   std::vector<TrackedPath> files;
   std::string source;       // who uploaded: "srclink", "datadog-ci", "fetch"
   int64_t uploaded_at = 0;  // unix seconds
+  // Full names of the branches and tags at this commit ("refs/heads/main",
+  // "refs/tags/v1.4.2"; core/git_refs.h), at most kMaxRefsPerCommit. Each is
+  // recorded as pointing here, unless a later upload moved it.
+  std::vector<std::string> refs;
 };
+
+// InvalidArgument, naming the ref, unless every ref of `upload` is a full
+// name (refs/…) that IsValidRefName accepts, and there are at most
+// kMaxRefsPerCommit. Both stores check this in PutCommit.
+Status CheckRefs(const CommitUpload& upload);
 
 // What PutCommit did, for the uploader's log and the storage benchmark.
 struct CommitStored {
@@ -120,6 +129,11 @@ class Store {
   // (at most `limit`), for short-SHA resolution.
   virtual Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                        std::string_view prefix, size_t limit) = 0;
+
+  // The commit SHA the ref `full_name` ("refs/heads/main") pointed at in its
+  // latest upload, or "" when no upload recorded it.
+  virtual Result<std::string> FindRef(std::string_view repository_id,
+                                      std::string_view full_name) = 0;
 
   virtual Result<std::vector<RepositoryInfo>> ListRepositories() = 0;
   // Newest first.

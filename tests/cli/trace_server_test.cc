@@ -98,6 +98,11 @@ TEST_F(TraceServerTest, ResolvesEveryFrameWithLinksAndCode) {
   EXPECT_THAT(out, HasSubstr("  3 | def checkout(cart):"));
   EXPECT_THAT(out, HasSubstr("resolved  shop/api.py:2"));
   EXPECT_THAT(out, Not(HasSubstr("hunter2")));
+
+  // The upload recorded the branch: a ref names the commit as well.
+  std::string by_branch = Trace("--repo github.com/acme/shop --commit main", &code);
+  ASSERT_EQ(code, 0) << by_branch;
+  EXPECT_EQ(by_branch, out);
 }
 
 TEST_F(TraceServerTest, JsonCarriesTheServersResolution) {

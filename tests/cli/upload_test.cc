@@ -696,6 +696,33 @@ TEST_F(UploadTest, NoRemoteIsAnErrorUnlessUrlGiven) {
             0);
 }
 
+TEST_F(UploadTest, SendsTheBranchesAndTagsAtEachCommit) {
+  FakeServer server;
+  const fs::path repo = MakeRepo();
+  Git(repo, "tag -a v1.0 -m release HEAD~1");
+  Git(repo, "tag v2.0");
+  Git(repo, "update-ref refs/remotes/origin/release HEAD");
+  // A CI checkout: detached HEAD, the branch in the CI's variables.
+  Git(repo, "checkout -q --detach HEAD");
+  env_["GITHUB_REF"] = "refs/heads/ci-branch";
+  env_["DD_GIT_BRANCH"] = "main";  // already known from the checkout: not twice
+  RunResult r = Upload(
+      {"-C", repo.string(), "--server", server.url(), "--last", "2", "--ref", "deploy/prod"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::vector<ReceivedCommit> commits = server.commits();
+  ASSERT_EQ(commits.size(), 2u);
+  EXPECT_EQ(commits[0].body["refs"], json::array({"refs/tags/v1.0"}));
+  EXPECT_EQ(commits[1].body["refs"],
+            json::array({"refs/heads/main", "refs/heads/release", "refs/tags/v2.0",
+                         "refs/heads/ci-branch", "refs/heads/deploy/prod"}));
+  EXPECT_THAT(r.out, HasSubstr("Branches and tags at it: main, release, v2.0 (tag), ci-branch, "
+                               "deploy/prod."));
+
+  r = Upload({"-C", repo.string(), "--server", server.url(), "--ref", "bad..name"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_THAT(r.err, HasSubstr("--ref \"bad..name\" is not a branch or tag name"));
+}
+
 TEST_F(UploadTest, DetachedHeadAndDirtyTreeAreFineWithANote) {
   FakeServer server;
   const fs::path repo = MakeRepo();

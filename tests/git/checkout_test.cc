@@ -445,6 +445,33 @@ TEST_F(RealCheckoutTest, ResolvesBranchesTagsAndShortShas) {
   EXPECT_NE(RevParse(repo, "refs/tags/v1.0"), first);
 }
 
+TEST_F(RealCheckoutTest, RefsAtListBranchesTagsAndRemoteBranchesOfACommit) {
+  const fs::path repo = MakeRepo("repo", {{"f.txt", "one\n"}});
+  const std::string first = RevParse(repo, "HEAD");
+  Git(repo, "branch feature");
+  Git(repo, "tag -a v1.0 -m 'release 1.0'");
+  Git(repo, "tag light");
+  // A remote-tracking branch and its remote's HEAD, as a clone has them.
+  Git(repo, "update-ref refs/remotes/origin/release " + first);
+  Git(repo, "symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/release");
+  Git(repo, "update-ref refs/notes/commits " + first);
+  CommitChange(repo, "f.txt", "two\n");
+  const std::string second = RevParse(repo, "HEAD");
+  Git(repo, "pack-refs --all");  // packed refs too (with peeled tags)
+  Git(repo, "tag -a v2.0 -m 'release 2.0'");
+
+  std::unique_ptr<Checkout> checkout = OpenOrFail(repo);
+  ASSERT_NE(checkout, nullptr);
+  Result<std::vector<std::string>> refs = checkout->RefsAt(first);
+  ASSERT_TRUE(refs.ok()) << refs.status().ToString();
+  EXPECT_EQ(*refs, (std::vector<std::string>{"refs/heads/feature", "refs/heads/release",
+                                             "refs/tags/light", "refs/tags/v1.0"}));
+  refs = checkout->RefsAt(second);
+  ASSERT_TRUE(refs.ok());
+  EXPECT_EQ(*refs, (std::vector<std::string>{"refs/heads/main", "refs/tags/v2.0"}));
+  EXPECT_FALSE(checkout->RefsAt("main").ok());
+}
+
 TEST_F(RealCheckoutTest, BadRevisionsAreErrorsNamingTheRevision) {
   const fs::path repo = MakeRepo("repo", {{"f.txt", "one\n"}});
   std::unique_ptr<Checkout> checkout = OpenOrFail(repo);

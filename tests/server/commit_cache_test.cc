@@ -134,7 +134,7 @@ TEST_F(CommitCacheTest, ResolvesShortShas) {
   EXPECT_EQ(unknown.status().code(), Status::Code::kNotFound);
   EXPECT_NE(unknown.status().message().find("was not uploaded"), std::string::npos);
 
-  for (const char* bad : {"", "3f2c00", "xyz1234", "3f2c0000000000000000000000000000000000011"}) {
+  for (const char* bad : {"", "3f2c00", "a b", "3f2c0000000000000000000000000000000000011"}) {
     Result<std::string> r = cache.ResolveSha(kRepo, bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << bad;
@@ -142,6 +142,32 @@ TEST_F(CommitCacheTest, ResolvesShortShas) {
   }
   Result<CommitCache::SnapshotPtr> looked = cache.Lookup(kRepo, "9abc0000");
   ASSERT_TRUE(looked.ok());
+  EXPECT_EQ((*looked)->info.commit_sha, kSha3);
+}
+
+TEST_F(CommitCacheTest, ResolvesBranchesAndTagsUploadsRecorded) {
+  CommitUpload u;
+  u.repository_id = kRepo;
+  u.commit_sha = kSha3;
+  u.refs = {"refs/heads/main", "refs/tags/v1.4.2", "refs/tags/cafe123"};
+  u.uploaded_at = 5;
+  ASSERT_TRUE(store_.PutCommit(u).ok());
+  CommitCache cache(&store_, 4);
+  for (const char* name :
+       {"main", "v1.4.2", "refs/heads/main", "heads/main", "tags/v1.4.2", "cafe123"}) {
+    Result<std::string> r = cache.ResolveSha(kRepo, name);
+    ASSERT_TRUE(r.ok()) << name << ": " << r.status().ToString();
+    EXPECT_EQ(*r, kSha3) << name;
+  }
+  Result<std::string> unknown = cache.ResolveSha(kRepo, "release/2.0");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(unknown.status().message(),
+            "no upload of github.com/acme/shop recorded the ref release/2.0: `srclink upload` "
+            "records the branches and tags at the commit it uploads (and --ref NAME); or give "
+            "the commit SHA");
+  Result<CommitCache::SnapshotPtr> looked = cache.Lookup(kRepo, "main");
+  ASSERT_TRUE(looked.ok()) << looked.status().ToString();
   EXPECT_EQ((*looked)->info.commit_sha, kSha3);
 }
 

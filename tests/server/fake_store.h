@@ -32,6 +32,10 @@ class FlakyStore : public Store {
     if (Down()) return Fail();
     return inner_->FindCommits(r, p, limit);
   }
+  Result<std::string> FindRef(std::string_view r, std::string_view name) override {
+    if (Down()) return Fail();
+    return inner_->FindRef(r, name);
+  }
   Result<std::vector<RepositoryInfo>> ListRepositories() override {
     if (Down()) return Fail();
     return inner_->ListRepositories();

@@ -26,6 +26,10 @@ class FakeStore : public Store {
 
   Result<CommitStored> PutCommit(const CommitUpload& upload) override {
     std::lock_guard<std::mutex> lock(mu_);
+    if (Status s = CheckRefs(upload); !s.ok()) return s;
+    for (const std::string& ref : upload.refs) {
+      refs_[Key(upload.repository_id, ref)] = upload.commit_sha;
+    }
     Commit& c = commits_[Key(upload.repository_id, upload.commit_sha)];
     c.info.repository_id = upload.repository_id;
     c.info.commit_sha = upload.commit_sha;
@@ -68,6 +72,11 @@ class FakeStore : public Store {
     return it->second.files;
   }
 
+  Result<std::string> FindRef(std::string_view repository_id, std::string_view name) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = refs_.find(Key(repository_id, name));
+    return it == refs_.end() ? std::string() : it->second;
+  }
   Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                std::string_view prefix, size_t limit) override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -155,6 +164,7 @@ class FakeStore : public Store {
 
   std::mutex mu_;
   std::map<std::string, Commit> commits_;
+  std::map<std::string, std::string> refs_;  // Key(repository, full name) → commit
   std::map<std::string, RepositoryInfo> repos_;
   std::map<std::string, StoredBlob> blobs_;
 };

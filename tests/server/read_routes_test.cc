@@ -236,8 +236,10 @@ TEST_F(ReadRoutesTest, BadFieldsAreNamed) {
   req.erase("commit_sha");
   ExpectError(Resolve(req), 400, "invalid_argument", "commit_sha", "missing");
   req = SampleRequest();
-  req["commit_sha"] = "xyz";
+  req["commit_sha"] = "x y";
   ExpectError(Resolve(req), 400, "invalid_argument", "commit_sha", "at least 7");
+  req["commit_sha"] = "xyz";  // a ref name no upload recorded
+  ExpectError(Resolve(req), 404, "not_found", "commit_sha", "recorded the ref xyz");
   req = SampleRequest();
   req["repository_url"] = "/local/path/repo";
   ExpectError(Resolve(req), 400, "invalid_argument", "repository_url", "");

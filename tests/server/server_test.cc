@@ -359,6 +359,13 @@ TEST_F(ServerTest, InvalidJsonNamesTheField) {
   EXPECT_EQ(field(body.dump()), "files[1].path");
   body = CommitBody({{"a.py", ""}, {"a.py", ""}});
   EXPECT_EQ(field(body.dump()), "files[1].path");
+  body = CommitBody({{"a.py", ""}});
+  body["refs"] = "refs/heads/main";
+  EXPECT_EQ(field(body.dump()), "refs");
+  body["refs"] = {"refs/heads/main", "main"};
+  EXPECT_EQ(field(body.dump()), "refs[1]");
+  body["refs"] = {"refs/heads/a..b"};
+  EXPECT_EQ(field(body.dump()), "refs[0]");
   auto r = Client().Get("/healthz");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -383,6 +390,16 @@ TEST_F(ServerTest, UploadCommitThenBlobs) {
   ASSERT_TRUE(info.ok());
   ASSERT_EQ(info->size(), 1u);
   EXPECT_THAT((*info)[0].repository_url, Not(HasSubstr("hunter2")));
+  EXPECT_EQ(*store_->FindRef("github.com/acme/shop", "refs/heads/main"), "");
+
+  // The branches and tags at the commit, recorded with it.
+  body["refs"] = {"refs/heads/main", "refs/tags/v1.4.2"};
+  r = PostJson("/api/v1/upload/commit", body.dump(), upload_key_);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(*store_->FindRef("github.com/acme/shop", "refs/heads/main"), kSha);
+  EXPECT_EQ(*store_->FindRef("github.com/acme/shop", "refs/tags/v1.4.2"), kSha);
+  body.erase("refs");
 
   // A good record and a corrupt one (the contents do not hash to the id).
   std::string records =
@@ -430,7 +447,7 @@ TEST_F(ServerTest, UploadCommitThenBlobs) {
 
   r = c.Get("/metrics");
   ASSERT_TRUE(r);
-  EXPECT_THAT(r->body, HasSubstr("srclink_uploads_total 2"));
+  EXPECT_THAT(r->body, HasSubstr("srclink_uploads_total 3"));
   EXPECT_THAT(r->body, HasSubstr("srclink_blobs_stored_total 2"));
 }
 

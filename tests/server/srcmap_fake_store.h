@@ -46,6 +46,7 @@ class SrcmapFakeStore : public Store {
                                                size_t) override {
     return NotUsed();
   }
+  Result<std::string> FindRef(std::string_view, std::string_view) override { return NotUsed(); }
   Result<std::vector<RepositoryInfo>> ListRepositories() override { return NotUsed(); }
   Result<std::vector<CommitInfo>> ListCommits(std::string_view, size_t) override {
     return NotUsed();

@@ -233,7 +233,7 @@ TEST_F(PostgresStoreTest, DescribeHidesCredentials) {
   ASSERT_TRUE(store->Migrate().ok());
   const std::string db = url_.substr(url_.rfind('/') + 1);
   EXPECT_EQ(store->Describe(),
-            "postgres 127.0.0.1:" + std::to_string(g_postgres->port()) + "/" + db + " (schema 1)");
+            "postgres 127.0.0.1:" + std::to_string(g_postgres->port()) + "/" + db + " (schema 2)");
   EXPECT_EQ(store->Describe().find(g_postgres->password()), std::string::npos);
   EXPECT_EQ(store->Describe().find("postgres:"), std::string::npos);
 }

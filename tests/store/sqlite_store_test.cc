@@ -57,6 +57,9 @@ class FileStore final : public Store {
                                                size_t l) override {
     return inner_->FindCommits(r, p, l);
   }
+  Result<std::string> FindRef(std::string_view r, std::string_view name) override {
+    return inner_->FindRef(r, name);
+  }
   Result<std::vector<RepositoryInfo>> ListRepositories() override {
     return inner_->ListRepositories();
   }
@@ -146,7 +149,7 @@ TEST(SqliteStoreTest, DescribeNamesPathAndSchema) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->Describe(), "sqlite " + db.string() + " (schema 0)");
   ASSERT_TRUE((*store)->Migrate().ok());
-  EXPECT_EQ((*store)->Describe(), "sqlite " + db.string() + " (schema 1)");
+  EXPECT_EQ((*store)->Describe(), "sqlite " + db.string() + " (schema 2)");
 }
 
 TEST(SqliteStoreTest, ReopeningKeepsData) {
@@ -161,7 +164,7 @@ TEST(SqliteStoreTest, ReopeningKeepsData) {
   }
   Result<std::unique_ptr<Store>> store = OpenSqliteStore(db.string());
   ASSERT_TRUE(store.ok());
-  EXPECT_NE((*store)->Describe().find("(schema 1)"), std::string::npos) << (*store)->Describe();
+  EXPECT_NE((*store)->Describe().find("(schema 2)"), std::string::npos) << (*store)->Describe();
   ASSERT_TRUE((*store)->Migrate().ok());
   Result<std::vector<TrackedPath>> files =
       (*store)->GetCommitFiles("github.com/acme/shop", Sha('a'));

@@ -75,7 +75,7 @@ TEST(SqliteTelemetryStoreTest, CoexistsWithTheStoreOnOneFile) {
   Status s = (*store)->Migrate();
   ASSERT_TRUE(s.ok()) << s.ToString();
   ASSERT_TRUE((*telemetry)->Migrate().ok());
-  EXPECT_EQ((*store)->Describe(), "sqlite " + db + " (schema 1)");
+  EXPECT_EQ((*store)->Describe(), "sqlite " + db + " (schema 2)");
 
   CommitUpload u;
   u.repository_id = "github.com/acme/shop";

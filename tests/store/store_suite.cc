@@ -374,6 +374,42 @@ TEST_P(StoreSuite, FindCommitsByPrefix) {
   EXPECT_TRUE(!found.ok() || found->empty());
 }
 
+TEST_P(StoreSuite, RefsPointAtTheirLatestUpload) {
+  CommitUpload first = Upload(Sha(1), Files(3, true), "", 100);
+  first.refs = {"refs/heads/main", "refs/tags/v1.0.0"};
+  ASSERT_TRUE(store_->PutCommit(first).ok());
+  CommitUpload second = Upload(Sha(2), Files(3, true), Sha(1), 200);
+  second.refs = {"refs/heads/main"};
+  ASSERT_TRUE(store_->PutCommit(second).ok());
+  // Uploading the first commit again, later, with a new tag: the tag is
+  // recorded; an older upload never moves a ref back.
+  CommitUpload again = Upload(Sha(1), Files(3, true), "", 150);
+  again.refs = {"refs/heads/main", "refs/tags/v1.0.1"};
+  ASSERT_TRUE(store_->PutCommit(again).ok());
+
+  auto ref = [this](std::string_view repo, std::string_view name) {
+    Result<std::string> r = store_->FindRef(repo, name);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : "error";
+  };
+  EXPECT_EQ(ref(kRepo, "refs/heads/main"), Sha(2));
+  EXPECT_EQ(ref(kRepo, "refs/tags/v1.0.0"), Sha(1));
+  EXPECT_EQ(ref(kRepo, "refs/tags/v1.0.1"), Sha(1));
+  EXPECT_EQ(ref(kRepo, "refs/heads/other"), "");
+  EXPECT_EQ(ref(kRepo, "main"), "");  // full names only
+  EXPECT_EQ(ref("github.com/no/such", "refs/heads/main"), "");
+
+  CommitUpload bad = Upload(Sha(3), {});
+  bad.refs = {"main"};
+  Result<CommitStored> rejected = store_->PutCommit(bad);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.status().message().find("ref \"main\" of commit"), std::string::npos)
+      << rejected.status().ToString();
+  bad.refs = {"refs/heads/a..b"};
+  EXPECT_FALSE(store_->PutCommit(bad).ok());
+  EXPECT_FALSE(store_->GetCommit(kRepo, Sha(3)).ok());  // nothing of a rejected upload is kept
+}
+
 TEST_P(StoreSuite, ListRepositoriesAndCommits) {
   ASSERT_TRUE(store_->PutCommit(Upload(Sha(1), {{"a", ""}}, "", 300, "github.com/acme/b")).ok());
   ASSERT_TRUE(
