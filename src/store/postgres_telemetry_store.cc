@@ -94,6 +94,24 @@ CREATE TABLE service_tags (
 );
 CREATE INDEX service_tags_by_last_seen ON service_tags (service, last_seen);
 )sql",
+    R"sql(
+CREATE TABLE profiles (
+  id BIGSERIAL PRIMARY KEY,
+  service TEXT NOT NULL,
+  profile_type TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  repository_url TEXT NOT NULL,
+  commit_sha TEXT NOT NULL,
+  root_path TEXT NOT NULL,
+  start_ms BIGINT NOT NULL,
+  end_ms BIGINT NOT NULL,
+  total BIGINT NOT NULL,
+  tree BYTEA NOT NULL,
+  lines BYTEA NOT NULL
+);
+CREATE INDEX profiles_by_series ON profiles (service, profile_type, end_ms);
+CREATE INDEX profiles_by_end ON profiles (end_ms);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -178,6 +196,9 @@ class PostgresTelemetryStore final : public TelemetryStore {
   Result<ServiceTags> GetServiceTags(std::string_view service, std::string_view version) override;
   Result<std::vector<ServiceSummary>> ListServices() override;
   Result<int64_t> CollectTelemetry(int64_t older_than) override;
+  Status AddProfiles(const std::vector<ProfileChunk>& chunks) override;
+  Result<std::vector<ProfileSeriesInfo>> ListProfileSeries() override;
+  Result<std::vector<ProfileChunk>> ReadProfiles(const ProfileQuery& query) override;
 
   Status Ping() {
     Result<std::unique_ptr<Conn>> conn = pool_->Acquire();
@@ -630,6 +651,77 @@ Result<std::vector<ServiceSummary>> PostgresTelemetryStore::ListServices() {
   return services;
 }
 
+Status PostgresTelemetryStore::AddProfiles(const std::vector<ProfileChunk>& chunks) {
+  for (const ProfileChunk& p : chunks) {
+    if (Status s = CheckProfileChunk(p); !s.ok()) return s;
+  }
+  return pool_->InTransaction([&](Conn& c) -> Status {
+    for (const ProfileChunk& p : chunks) {
+      Result<PgResult> r = c.Exec(
+          "INSERT INTO profiles (service, profile_type, labels, repository_url, commit_sha, "
+          "root_path, start_ms, end_ms, total, tree, lines) "
+          "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          {Param(p.service), Param(p.profile_type), Param(p.labels), Param(p.repository_url),
+           Param(p.commit), Param(p.root_path), Param(p.start), Param(p.end), Param(p.total),
+           Param::Binary(p.tree), Param::Binary(p.lines)});
+      if (!r.ok()) return r.status();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<ProfileSeriesInfo>> PostgresTelemetryStore::ListProfileSeries() {
+  Result<std::unique_ptr<Conn>> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<PgResult> r = (*conn)->Exec(
+      "SELECT service, profile_type, min(start_ms), max(end_ms), count(*) FROM profiles "
+      "GROUP BY service, profile_type ORDER BY service COLLATE \"C\", profile_type COLLATE \"C\"");
+  if (!r.ok()) return r.status();
+  std::vector<ProfileSeriesInfo> out;
+  for (int i = 0; i < PQntuples(r->get()); ++i) {
+    out.push_back({Text(r->get(), i, 0), Text(r->get(), i, 1), Int(r->get(), i, 2),
+                   Int(r->get(), i, 3), Int(r->get(), i, 4)});
+  }
+  return out;
+}
+
+Result<std::vector<ProfileChunk>> PostgresTelemetryStore::ReadProfiles(const ProfileQuery& q) {
+  Result<std::unique_ptr<Conn>> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  // Binary results for the two BYTEA columns; numbers come as text.
+  Result<PgResult> r = (*conn)->Exec(
+      "SELECT service, profile_type, labels, repository_url, commit_sha, root_path, "
+      "start_ms::text, end_ms::text, total::text, tree, lines FROM profiles "
+      "WHERE service = $1 AND profile_type = $2 AND end_ms >= $3::bigint "
+      "AND ($4::bigint = 0 OR start_ms <= $4::bigint) "
+      "AND ($5::text = '' OR commit_sha = $5::text) ORDER BY end_ms DESC, id DESC LIMIT $6::bigint",
+      {Param(q.service), Param(q.profile_type), Param(q.from), Param(q.until), Param(q.commit),
+       Param(static_cast<int64_t>(std::min<size_t>(q.limit, INT64_MAX)))},
+      /*binary_result=*/true);
+  if (!r.ok()) return r.status();
+  std::vector<ProfileChunk> out;
+  PGresult* res = r->get();
+  auto bytes = [res](int row, int col) {
+    return std::string(PQgetvalue(res, row, col), PQgetlength(res, row, col));
+  };
+  for (int i = 0; i < PQntuples(res); ++i) {
+    ProfileChunk p;
+    p.service = bytes(i, 0);
+    p.profile_type = bytes(i, 1);
+    p.labels = bytes(i, 2);
+    p.repository_url = bytes(i, 3);
+    p.commit = bytes(i, 4);
+    p.root_path = bytes(i, 5);
+    p.start = ToInt64(bytes(i, 6).c_str());
+    p.end = ToInt64(bytes(i, 7).c_str());
+    p.total = ToInt64(bytes(i, 8).c_str());
+    p.tree = bytes(i, 9);
+    p.lines = bytes(i, 10);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 Result<int64_t> PostgresTelemetryStore::CollectTelemetry(int64_t older_than) {
   int64_t removed = 0;
   Status s = pool_->InTransaction([&](Conn& c) -> Status {
@@ -637,7 +729,8 @@ Result<int64_t> PostgresTelemetryStore::CollectTelemetry(int64_t older_than) {
     // Events first; a group's versions go with it (ON DELETE CASCADE).
     for (const char* sql : {"DELETE FROM error_events WHERE seen_at < $1",
                             "DELETE FROM error_groups WHERE last_seen < $1",
-                            "DELETE FROM code_origins WHERE last_seen < $1"}) {
+                            "DELETE FROM code_origins WHERE last_seen < $1",
+                            "DELETE FROM profiles WHERE end_ms < $1"}) {
       Result<PgResult> r = c.Exec(sql, {Param(older_than)});
       if (!r.ok()) return r.status();
       removed += ToInt64(PQcmdTuples(r->get()));

@@ -93,9 +93,27 @@ CREATE TABLE service_tags (
 );
 CREATE INDEX service_tags_by_last_seen ON service_tags (service, last_seen);
 )sql"},
+    {2, R"sql(
+CREATE TABLE profiles (
+  id INTEGER PRIMARY KEY,
+  service TEXT NOT NULL,
+  profile_type TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  repository_url TEXT NOT NULL,
+  commit_sha TEXT NOT NULL,
+  root_path TEXT NOT NULL,
+  start_ms INTEGER NOT NULL,
+  end_ms INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  tree BLOB NOT NULL,
+  lines BLOB NOT NULL
+);
+CREATE INDEX profiles_by_series ON profiles (service, profile_type, end_ms);
+CREATE INDEX profiles_by_end ON profiles (end_ms);
+)sql"},
 };
 
-constexpr int kLatestSchema = 1;
+constexpr int kLatestSchema = 2;
 
 Status CheckEvents(const ErrorGroupDelta& d) {
   for (const std::string& e : d.events) {
@@ -131,6 +149,9 @@ class SqliteTelemetryStore final : public TelemetryStore {
   Result<ServiceTags> GetServiceTags(std::string_view service, std::string_view version) override;
   Result<std::vector<ServiceSummary>> ListServices() override;
   Result<int64_t> CollectTelemetry(int64_t older_than) override;
+  Status AddProfiles(const std::vector<ProfileChunk>& chunks) override;
+  Result<std::vector<ProfileSeriesInfo>> ListProfileSeries() override;
+  Result<std::vector<ProfileChunk>> ReadProfiles(const ProfileQuery& query) override;
 
  private:
   Status MigrateLocked(Connection& c);
@@ -595,6 +616,7 @@ Result<int64_t> SqliteTelemetryStore::CollectTelemetry(int64_t older_than) {
         "(SELECT id FROM error_groups WHERE last_seen < ?)",
         "DELETE FROM error_groups WHERE last_seen < ?",
         "DELETE FROM code_origins WHERE last_seen < ?",
+        "DELETE FROM profiles WHERE end_ms < ?",
     };
     for (const char* sql : kDeletes) {
       Stmt stmt(c.Prepare(sql));
@@ -607,6 +629,94 @@ Result<int64_t> SqliteTelemetryStore::CollectTelemetry(int64_t older_than) {
   });
   if (!s.ok()) return s;
   return removed;
+}
+
+Status SqliteTelemetryStore::AddProfiles(const std::vector<ProfileChunk>& chunks) {
+  for (const ProfileChunk& p : chunks) {
+    if (Status s = CheckProfileChunk(p); !s.ok()) return s;
+  }
+  return db_->WriteTransaction([&](Connection& c) -> Status {
+    for (const ProfileChunk& p : chunks) {
+      Stmt stmt(c.Prepare(
+          "INSERT INTO profiles (service, profile_type, labels, repository_url, commit_sha, "
+          "root_path, start_ms, end_ms, total, tree, lines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?)"));
+      if (!stmt) return c.Error("storing a profile");
+      stmt.Bind(1, p.service);
+      stmt.Bind(2, p.profile_type);
+      stmt.Bind(3, p.labels);
+      stmt.Bind(4, p.repository_url);
+      stmt.Bind(5, p.commit);
+      stmt.Bind(6, p.root_path);
+      stmt.Bind(7, p.start);
+      stmt.Bind(8, p.end);
+      stmt.Bind(9, p.total);
+      stmt.BindBlob(10, p.tree);
+      stmt.BindBlob(11, p.lines);
+      if (stmt.Step() != SQLITE_DONE) return c.Error("storing a profile of " + p.service);
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<ProfileSeriesInfo>> SqliteTelemetryStore::ListProfileSeries() {
+  std::vector<ProfileSeriesInfo> out;
+  Result<sqlite::Database::Lease> lease = db_->Reader();
+  if (!lease.ok()) return lease.status();
+  Status s = [&](Connection& c) -> Status {
+    Stmt stmt(c.Prepare(
+        "SELECT service, profile_type, MIN(start_ms), MAX(end_ms), COUNT(*) FROM profiles "
+        "GROUP BY service, profile_type ORDER BY service, profile_type"));
+    if (!stmt) return c.Error("listing profiles");
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      out.push_back({stmt.Text(0), stmt.Text(1), stmt.Int(2), stmt.Int(3), stmt.Int(4)});
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error("listing profiles");
+  }(**lease);
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<std::vector<ProfileChunk>> SqliteTelemetryStore::ReadProfiles(const ProfileQuery& q) {
+  std::vector<ProfileChunk> out;
+  Result<sqlite::Database::Lease> lease = db_->Reader();
+  if (!lease.ok()) return lease.status();
+  Status s = [&](Connection& c) -> Status {
+    Stmt stmt(c.Prepare(
+        "SELECT service, profile_type, labels, repository_url, commit_sha, root_path, start_ms, "
+        "end_ms, total, tree, lines FROM profiles WHERE service = ? AND profile_type = ? AND "
+        "end_ms >= ? AND (? = 0 OR start_ms <= ?) AND (? = '' OR commit_sha = ?) "
+        "ORDER BY end_ms DESC, id DESC LIMIT ?"));
+    if (!stmt) return c.Error("reading profiles");
+    stmt.Bind(1, q.service);
+    stmt.Bind(2, q.profile_type);
+    stmt.Bind(3, q.from);
+    stmt.Bind(4, q.until);
+    stmt.Bind(5, q.until);
+    stmt.Bind(6, q.commit);
+    stmt.Bind(7, q.commit);
+    stmt.Bind(8, SqlLimit(q.limit));
+    int rc;
+    while ((rc = stmt.Step()) == SQLITE_ROW) {
+      ProfileChunk p;
+      p.service = stmt.Text(0);
+      p.profile_type = stmt.Text(1);
+      p.labels = stmt.Text(2);
+      p.repository_url = stmt.Text(3);
+      p.commit = stmt.Text(4);
+      p.root_path = stmt.Text(5);
+      p.start = stmt.Int(6);
+      p.end = stmt.Int(7);
+      p.total = stmt.Int(8);
+      p.tree = std::string(stmt.Blob(9));
+      p.lines = std::string(stmt.Blob(10));
+      out.push_back(std::move(p));
+    }
+    return rc == SQLITE_DONE ? Status::Ok() : c.Error("reading profiles");
+  }(**lease);
+  if (!s.ok()) return s;
+  return out;
 }
 
 }  // namespace

@@ -135,6 +135,50 @@ struct ServiceSummary {
   int64_t last_seen = 0;
 };
 
+// One profile's contribution to a series — a service's profile type with
+// one label set at one commit — over [start, end]: the merged call tree and
+// the per-line table, serialized by the server (core/call_tree.h,
+// core/line_profile.h; opaque here). Chunks are only appended; readers merge
+// them (both are additive).
+struct ProfileChunk {
+  std::string service;
+  std::string profile_type;    // sample type and unit: "cpu:nanoseconds", "alloc_space:bytes"
+  std::string labels;          // canonical "key=value,…", sorted by key ("" = none)
+  std::string repository_url;  // from the profile's git tags; "" unknown
+  std::string commit;          // a full SHA when resolved, else as given (a ref); "" unknown
+  std::string root_path;       // "" = repository root
+  int64_t start = 0;           // unix ms
+  int64_t end = 0;             // unix ms, >= start
+  int64_t total = 0;           // the sum of the samples' values
+  std::string tree;            // bytes, at most kMaxProfileChunkBytes
+  std::string lines;           // bytes, at most kMaxProfileChunkBytes
+};
+
+inline constexpr size_t kMaxProfileChunkBytes = 64u << 20;
+
+// InvalidArgument, naming the chunk, unless it has a service and a profile
+// type, end >= start >= 0, and parts within kMaxProfileChunkBytes. Both
+// stores check this in AddProfiles.
+Status CheckProfileChunk(const ProfileChunk& chunk);
+
+// A service's profile type: what /api/v1/profiles/services lists.
+struct ProfileSeriesInfo {
+  std::string service;
+  std::string profile_type;
+  int64_t first = 0;  // unix ms: the oldest chunk's start
+  int64_t last = 0;   // unix ms: the newest chunk's end
+  int64_t chunks = 0;
+};
+
+struct ProfileQuery {
+  std::string service;
+  std::string profile_type;
+  int64_t from = 0;      // chunks with end >= from (0 = no bound)
+  int64_t until = 0;     // chunks with start <= until (0 = no bound)
+  std::string commit;    // "" = any
+  size_t limit = 10000;  // chunks, newest first
+};
+
 class TelemetryStore {
  public:
   virtual ~TelemetryStore() = default;
@@ -168,8 +212,17 @@ class TelemetryStore {
 
   virtual Result<std::vector<ServiceSummary>> ListServices() = 0;
 
+  // Appends profile chunks (one transaction). InvalidArgument when a chunk
+  // has no service or type, end < start, or a part above kMaxProfileChunkBytes.
+  virtual Status AddProfiles(const std::vector<ProfileChunk>& chunks) = 0;
+  // Every (service, profile type) with chunks, by service then type.
+  virtual Result<std::vector<ProfileSeriesInfo>> ListProfileSeries() = 0;
+  // The chunks of one service and profile type in a time range, newest first.
+  virtual Result<std::vector<ProfileChunk>> ReadProfiles(const ProfileQuery& query) = 0;
+
   // Retention: deletes error groups and code origins last seen before
-  // `older_than`, and events older than it; returns how many rows went.
+  // `older_than`, events and profile chunks older than it; returns how many
+  // rows went.
   virtual Result<int64_t> CollectTelemetry(int64_t older_than) = 0;
 };
 

@@ -399,6 +399,84 @@ TEST_P(TelemetryStoreSuite, CollectTelemetry) {
   EXPECT_TRUE(List(*store_)[0].versions.empty());
 }
 
+TEST_P(TelemetryStoreSuite, ProfileChunksAppendReadAndCollect) {
+  auto chunk = [](std::string service, std::string type, int64_t start, int64_t end,
+                  std::string commit, std::string tree) {
+    ProfileChunk p;
+    p.service = std::move(service);
+    p.profile_type = std::move(type);
+    p.labels = "env=prod,service_git_ref=main";
+    p.repository_url = "https://github.com/acme/shop";
+    p.commit = std::move(commit);
+    p.start = start;
+    p.end = end;
+    p.total = end - start;
+    p.tree = std::move(tree);
+    p.lines = std::string("\0lines\xff", 7);
+    return p;
+  };
+  const int64_t t = 1'700'000'000'000;  // ms: above 32 bits
+  ASSERT_TRUE(store_
+                  ->AddProfiles({chunk("shop", "cpu:nanoseconds", t, t + 10'000, "aaaa", "one"),
+                                 chunk("shop", "cpu:nanoseconds", t + 10'000, t + 20'000, "bbbb",
+                                       std::string("t\0wo", 4)),
+                                 chunk("shop", "alloc_space:bytes", t, t + 10'000, "aaaa", "x"),
+                                 chunk("auth", "wall:nanoseconds", t, t + 10'000, "", "y")})
+                  .ok());
+  Result<std::vector<ProfileSeriesInfo>> series = store_->ListProfileSeries();
+  ASSERT_TRUE(series.ok()) << series.status().ToString();
+  std::string listed;
+  for (const auto& s : *series) {
+    listed += s.service + "/" + s.profile_type + ":" + std::to_string(s.chunks) + ":" +
+              std::to_string(s.last - s.first) + " ";
+  }
+  EXPECT_EQ(listed,
+            "auth/wall:nanoseconds:1:10000 shop/alloc_space:bytes:1:10000 "
+            "shop/cpu:nanoseconds:2:20000 ");
+
+  ProfileQuery q;
+  q.service = "shop";
+  q.profile_type = "cpu:nanoseconds";
+  Result<std::vector<ProfileChunk>> read = store_->ReadProfiles(q);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 2u);
+  EXPECT_EQ((*read)[0].tree, std::string("t\0wo", 4));  // newest first, bytes exact
+  EXPECT_EQ((*read)[0].lines, std::string("\0lines\xff", 7));
+  EXPECT_EQ((*read)[0].labels, "env=prod,service_git_ref=main");
+  EXPECT_EQ((*read)[0].start, t + 10'000);
+  EXPECT_EQ((*read)[0].total, 10'000);
+  EXPECT_EQ((*read)[1].tree, "one");
+  q.from = t + 15'000;  // overlapping the range is enough
+  read = store_->ReadProfiles(q);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].commit, "bbbb");
+  q.from = 0;
+  q.until = t + 5'000;
+  read = store_->ReadProfiles(q);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0].commit, "aaaa");
+  q.until = 0;
+  q.commit = "bbbb";
+  read = store_->ReadProfiles(q);
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 1u);
+
+  ProfileChunk bad = chunk("", "cpu:nanoseconds", t, t, "", "");
+  EXPECT_FALSE(store_->AddProfiles({chunk("shop", "cpu:nanoseconds", t, t, "", ""), bad}).ok());
+  bad = chunk("shop", "cpu:nanoseconds", t, t - 1, "", "");
+  EXPECT_FALSE(store_->AddProfiles({bad}).ok());
+
+  Result<int64_t> removed = store_->CollectTelemetry(t + 15'000);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 3);
+  series = store_->ListProfileSeries();
+  ASSERT_TRUE(series.ok());
+  ASSERT_EQ(series->size(), 1u);
+  EXPECT_EQ((*series)[0].profile_type, "cpu:nanoseconds");
+}
+
 TEST_P(TelemetryStoreSuite, StringsRoundTripExactly) {
   std::string bytes;  // every byte but NUL that is valid UTF-8 on its own
   for (int c = 1; c < 128; ++c) bytes.push_back(static_cast<char>(c));
