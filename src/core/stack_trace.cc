@@ -1,7 +1,9 @@
 #include "core/stack_trace.h"
 
 #include <array>
+#include <bit>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -154,59 +156,65 @@ const std::vector<TraceParser>& TraceParsers() {
   // The maximum scores are the largest each Score function returns
   // (tests/core/trace_detection_test.cc checks them against the corpus).
   static const std::vector<TraceParser> kParsers = {
-      {TraceLanguage::kPython, ScorePythonTrace, ParsePythonTrace, 95},
-      {TraceLanguage::kJava, ScoreJavaTrace, ParseJavaTrace, 90},
-      {TraceLanguage::kGo, ScoreGoTrace, ParseGoTrace, 95},
-      {TraceLanguage::kJavaScript, ScoreJavaScriptTrace, ParseJavaScriptTrace, 75},
-      {TraceLanguage::kRuby, ScoreRubyTrace, ParseRubyTrace, 100, kRubyScoreMarkers},
-      {TraceLanguage::kDotNet, ScoreDotNetTrace, ParseDotNetTrace, 95, kDotNetScoreMarkers},
+      {TraceLanguage::kPython, ScorePythonTrace, ParsePythonTrace, 95, kPythonScoreMarkers},
+      {TraceLanguage::kJava, ScoreJavaTrace, ParseJavaTrace, 90, kJavaScoreMarkers},
+      {TraceLanguage::kGo, ScoreGoTrace, ParseGoTrace, 95, kGoScoreMarkers},
+      {TraceLanguage::kJavaScript, ScoreJavaScriptTrace, ParseJavaScriptTrace, 75,
+       kJavaScriptScoreMarkers},
+      {TraceLanguage::kRuby, ScoreRubyTrace, ParseRubyTrace, 100, kRubyScoreMarkers,
+       kRubyStrongScoreMarkers, kRubyWeakMaxScore},
+      {TraceLanguage::kDotNet, ScoreDotNetTrace, ParseDotNetTrace, 95, kDotNetScoreMarkers,
+       kDotNetStrongScoreMarkers, kDotNetWeakMaxScore},
       {TraceLanguage::kPhp, ScorePhpTrace, ParsePhpTrace, 95, kPhpScoreMarkers},
       {TraceLanguage::kRust, ScoreRustTrace, ParseRustTrace, 95, kRustScoreMarkers},
-      {TraceLanguage::kNative, ScoreNativeTrace, ParseNativeTrace, 95, kNativeScoreMarkers},
+      {TraceLanguage::kNative, ScoreNativeTrace, ParseNativeTrace, 95, kNativeScoreMarkers,
+       kNativeStrongScoreMarkers, kNativeWeakMaxScore},
   };
   return kParsers;
 }
 
 namespace {
 
-// Finds which parsers' score markers occur in a text in one pass: each pair
-// of bytes is looked up in a bitmap of the markers' first two bytes, and only
-// the markers starting with them are compared (one-byte markers by a table).
+// Finds which parsers' score markers and strong markers occur in a text in
+// one pass. Markers of three bytes or more: each position's first three
+// bytes are hashed into a bitmap of the markers' first three bytes, and only
+// on a hit are the markers starting with that byte compared. Shorter markers
+// ("#", "0x") are searched with memchr.
 class ScoreMarkerScan {
  public:
+  static constexpr size_t kMaxParsers = 16;
+  static uint32_t GateBit(size_t parser) { return uint32_t{1} << parser; }
+  static uint32_t StrongBit(size_t parser) { return uint32_t{1} << (kMaxParsers + parser); }
+
   explicit ScoreMarkerScan(const std::vector<TraceParser>& parsers) {
-    for (size_t p = 0; p < parsers.size() && p < 32; ++p) {
-      for (std::string_view marker : parsers[p].score_markers) {
-        if (marker.empty()) continue;
-        const uint32_t bit = 1u << p;
-        gated_ |= bit;
-        const auto first = static_cast<unsigned char>(marker[0]);
-        if (marker.size() == 1) {
-          single_[first] |= bit;
-          continue;
-        }
-        const size_t pair = Pair(first, static_cast<unsigned char>(marker[1]));
-        pairs_[pair / 64] |= uint64_t{1} << (pair % 64);
-        by_first_[first].push_back({marker, bit});
-      }
+    for (size_t p = 0; p < parsers.size() && p < kMaxParsers; ++p) {
+      for (std::string_view marker : parsers[p].score_markers) Add(marker, GateBit(p));
+      for (std::string_view marker : parsers[p].strong_markers) Add(marker, StrongBit(p));
     }
   }
 
-  // A bit per parser (by index) whose markers occur in `text`.
+  // GateBit(p) for each parser p whose score markers occur in `text`,
+  // StrongBit(p) for each whose strong markers do.
   uint32_t Present(std::string_view text) const {
     uint32_t found = 0;
+    for (const Marker& m : short_) {
+      if ((found & m.bit) == 0 && ContainsShort(text, m.text)) found |= m.bit;
+    }
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
-    for (size_t i = 0; i < n; ++i) {
-      const auto c = static_cast<unsigned char>(text[i]);
-      found |= single_[c];
-      if (i + 1 == n) break;
-      const size_t pair = Pair(c, static_cast<unsigned char>(text[i + 1]));
-      if ((pairs_[pair / 64] >> (pair % 64) & 1) == 0) continue;
-      std::string_view rest = text.substr(i);
-      for (const Marker& m : by_first_[c]) {
-        if ((found & m.parser) == 0 && rest.starts_with(m.text)) found |= m.parser;
-      }
-      if (found == gated_) break;
+    if (n < 3) return found;
+    size_t i = 0;
+    for (; i + 4 <= n; ++i) {
+      uint32_t word;
+      std::memcpy(&word, s + i, 4);
+      if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap32(word);
+      if (!Hit(word)) continue;
+      found = Compare(s, n, i, found);
+      if (found == all_) return found;
+    }
+    for (; i + 3 <= n; ++i) {  // the last position: no fourth byte to load
+      const uint32_t word = uint32_t{s[i]} | uint32_t{s[i + 1]} << 8 | uint32_t{s[i + 2]} << 16;
+      if (Hit(word)) found = Compare(s, n, i, found);
     }
     return found;
   }
@@ -214,14 +222,65 @@ class ScoreMarkerScan {
  private:
   struct Marker {
     std::string_view text;
-    uint32_t parser;  // its bit
+    uint32_t bit;
   };
-  static size_t Pair(unsigned char a, unsigned char b) { return size_t{a} << 8 | b; }
 
-  std::array<uint32_t, 256> single_ = {};  // one-byte markers' parsers, by byte
-  std::array<uint64_t, 1024> pairs_ = {};  // bit per first two bytes of longer markers
-  std::array<std::vector<Marker>, 256> by_first_;
-  uint32_t gated_ = 0;  // parsers with markers
+  // The first three bytes of a little-endian word, hashed to a bit of bitmap_.
+  static uint32_t Hash(uint32_t word) { return ((word & 0xFFFFFF) * 0x9E3779B1u) >> 16; }
+  bool Hit(uint32_t word) const {
+    const uint32_t h = Hash(word);
+    return (bitmap_[h / 64] >> (h % 64) & 1) != 0;
+  }
+
+  // Sets the bits of the markers that start at s[i].
+  uint32_t Compare(const unsigned char* s, size_t n, size_t i, uint32_t found) const {
+    for (const Marker& m : by_first_[s[i]]) {
+      if ((found & m.bit) == 0 && m.text.size() <= n - i &&
+          std::memcmp(s + i, m.text.data(), m.text.size()) == 0) {
+        found |= m.bit;
+      }
+    }
+    return found;
+  }
+
+  // A one- or two-byte marker, found by memchr on its rarer byte (not a digit or blank).
+  static bool ContainsShort(std::string_view text, std::string_view marker) {
+    const size_t at =
+        marker.size() == 2 && (marker[0] == ' ' || (marker[0] >= '0' && marker[0] <= '9')) ? 1 : 0;
+    const char* p = text.data();
+    const char* end = text.data() + text.size();
+    while (p < end) {
+      const auto* hit = static_cast<const char*>(std::memchr(p, marker[at], end - p));
+      if (hit == nullptr) return false;
+      const char* start = hit - at;
+      if (start >= text.data() && start + marker.size() <= end &&
+          std::memcmp(start, marker.data(), marker.size()) == 0) {
+        return true;
+      }
+      p = hit + 1;
+    }
+    return false;
+  }
+
+  void Add(std::string_view marker, uint32_t bit) {
+    if (marker.empty()) return;
+    all_ |= bit;
+    if (marker.size() < 3) {
+      short_.push_back({marker, bit});
+      return;
+    }
+    const uint32_t word = static_cast<unsigned char>(marker[0]) |
+                          uint32_t{static_cast<unsigned char>(marker[1])} << 8 |
+                          uint32_t{static_cast<unsigned char>(marker[2])} << 16;
+    const uint32_t h = Hash(word);
+    bitmap_[h / 64] |= uint64_t{1} << (h % 64);
+    by_first_[static_cast<unsigned char>(marker[0])].push_back({marker, bit});
+  }
+
+  std::array<uint64_t, 1024> bitmap_ = {};  // bit per hash of a long marker's first three bytes
+  std::array<std::vector<Marker>, 256> by_first_;  // long markers by first byte
+  std::vector<Marker> short_;                      // markers of one or two bytes
+  uint32_t all_ = 0;                               // every bit some marker sets
 };
 
 }  // namespace
@@ -238,12 +297,18 @@ TraceLanguage DetectTraceLanguage(std::string_view text) {
     // Ties go to the earlier parser: one that cannot score higher than the
     // best so far cannot change the answer.
     if (parser.max_score <= best_score) continue;
-    if (!parser.score_markers.empty() && i < 32) {
-      if (!scanned) {
-        present = kScan->Present(ScoreWindow(text));
-        scanned = true;
-      }
-      if ((present & (1u << i)) == 0) continue;  // its score would be 0
+    const bool markers = i < ScoreMarkerScan::kMaxParsers &&
+                         (!parser.score_markers.empty() || !parser.strong_markers.empty());
+    if (markers && !scanned) {
+      present = kScan->Present(ScoreWindow(text));
+      scanned = true;
+    }
+    if (markers && !parser.score_markers.empty() && (present & ScoreMarkerScan::GateBit(i)) == 0) {
+      continue;  // its score would be 0
+    }
+    if (markers && !parser.strong_markers.empty() && parser.weak_max_score <= best_score &&
+        (present & ScoreMarkerScan::StrongBit(i)) == 0) {
+      continue;  // its score would be at most weak_max_score
     }
     int score = parser.score(text);
     if (score > best_score) {

@@ -81,17 +81,21 @@ struct StackTrace {
 
 // One language's parser. `score` says how sure it is that `text` is a trace
 // of its language (0 = not at all, 100 = certain) from the first lines that
-// carry frames; `parse` always returns a trace (never throws). Two facts let
+// carry frames; `parse` always returns a trace (never throws). Three facts let
 // detection skip calls that cannot change its answer: `max_score` is the most
-// `score` ever returns, and when `score_markers` is not empty, `score` returns
-// 0 unless the first 64 lines contain one of them (found for every parser in
-// one pass over the text).
+// `score` ever returns; when `score_markers` is not empty, `score` returns 0
+// unless the first 64 lines contain one of them; and when `strong_markers` is
+// not empty, `score` returns at most `weak_max_score` unless the first 64
+// lines contain one of those (all found for every parser in one pass over the
+// text).
 struct TraceParser {
   TraceLanguage language;
   int (*score)(std::string_view text);
   StackTrace (*parse)(std::string_view text);
   int max_score = 100;
   std::span<const std::string_view> score_markers = {};
+  std::span<const std::string_view> strong_markers = {};
+  int weak_max_score = 100;
 };
 
 // The trace as text, one item a line, for the corpus and test tables:

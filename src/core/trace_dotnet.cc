@@ -230,16 +230,21 @@ bool LooksLikeBareFrame(std::string_view t) {
 int ScoreDotNetTrace(std::string_view text) {
   std::string_view head = ScoreWindow(text);
   if (!ContainsAny(head, kDotNetScoreMarkers)) return 0;  // cheap: most texts stop here
+  // Without a strong marker no line scores over kDotNetWeakMaxScore: skip those rules.
+  const bool strong = ContainsAny(head, kDotNetStrongScoreMarkers);
   TraceLines lines(head);
   std::string_view line;
   int weak = 0;
   bool header = false;
   while (lines.Next(&line) && lines.number() <= 64) {
     std::string_view t = TrimTrace(line);
-    if (IsInnerEnd(t) || StartsWith(t, "--- End of stack trace from previous location")) return 95;
-    std::string_view rest;
     if (StartsWith(t, "at ")) {
-      rest = t.substr(3);
+      if (!strong) {
+        // At the weak maximum with six frames: nothing later can score higher.
+        if (LooksLikeBareFrame(t) && ++weak >= 6) return kDotNetWeakMaxScore;
+        continue;
+      }
+      std::string_view rest = t.substr(3);
       size_t in = rest.rfind(" in ");
       if (in != std::string_view::npos) {
         std::string_view loc = rest.substr(in + 4);
@@ -258,6 +263,9 @@ int ScoreDotNetTrace(std::string_view text) {
         return 90;  // Mono: "at X.Y () [0x0001c] in /src/x.cs:44"
       }
       if (LooksLikeBareFrame(t)) ++weak;
+    } else if (strong &&
+               (IsInnerEnd(t) || StartsWith(t, "--- End of stack trace from previous location"))) {
+      return 95;
     } else {
       std::string_view type, message;
       if (ParseHeaderView(t, false, &type, &message) && type.find('.') != std::string_view::npos &&
@@ -321,7 +329,7 @@ StackTrace ParseDotNetTrace(std::string_view text) {
           if (trace.exceptions.size() > 1) trace.exceptions.back().relation = "context";
           open.push_back(trace.exceptions.size() - 1);
         }
-        trace.exceptions[open.back()].frames.push_back(std::move(frame));
+        AddTraceFrame(&trace.exceptions[open.back()].frames, std::move(frame));
         if (closes_inner && open.size() > 1) open.pop_back();
         collecting_message = false;
         continue;

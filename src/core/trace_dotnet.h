@@ -33,6 +33,12 @@ namespace srclink {
 // (DetectTraceLanguage checks them for every parser in one pass).
 inline constexpr std::array<std::string_view, 4> kDotNetScoreMarkers = {"at ", "--- End of",
                                                                         "System.", "Microsoft."};
+// ...and at most kDotNetWeakMaxScore unless they contain one of these (the
+// inner-exception and async boundaries, " in file:line N", a strong-named
+// assembly, Mono's "[0x…] in").
+inline constexpr std::array<std::string_view, 4> kDotNetStrongScoreMarkers = {
+    "--- End of", ":line ", "PublicKeyToken=", ") [0x"};
+inline constexpr int kDotNetWeakMaxScore = 85;
 
 int ScoreDotNetTrace(std::string_view text);
 StackTrace ParseDotNetTrace(std::string_view text);

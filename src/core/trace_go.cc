@@ -241,7 +241,7 @@ class GoParser {
     tf.frame.file = std::string(file);
     tf.frame.line = line;
     has_pending_ = false;
-    trace_->exceptions.back().frames.push_back(std::move(tf));
+    AddTraceFrame(&trace_->exceptions.back().frames, std::move(tf));
   }
 
   void FlushPending() {

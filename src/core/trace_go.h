@@ -19,6 +19,7 @@
 // error", "SIGSEGV: …" type "SIGSEGV".
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
@@ -28,6 +29,10 @@ namespace srclink {
 // 95 for "goroutine N [", 90 for a "panic: " line with a "\t….go:N" line, 85
 // for a "….go:N +0x…" line, in the first 64 lines; 0 otherwise.
 int ScoreGoTrace(std::string_view text);
+// ScoreGoTrace returns 0 unless the first 64 lines contain one of these (a
+// goroutine header, or a "file.go:N" line; DetectTraceLanguage checks them in
+// one pass).
+inline constexpr std::array<std::string_view, 2> kGoScoreMarkers = {"goroutine ", ".go:"};
 StackTrace ParseGoTrace(std::string_view text);
 
 }  // namespace srclink

@@ -144,7 +144,7 @@ class JavaParser {
       tf.frame.file = std::string(f.file);
       tf.frame.line = f.line;
       tf.text_line = number;
-      trace_->exceptions.back().frames.push_back(std::move(tf));
+      AddTraceFrame(&trace_->exceptions.back().frames, std::move(tf));
       stage_ = Stage::kFrames;
       return;
     }

@@ -18,6 +18,7 @@
 // to the first frame.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
@@ -28,6 +29,9 @@ namespace srclink {
 // `at a.B.c(File.java:N)` (or Native Method / Unknown Source) in the first 64
 // lines; 0 otherwise.
 int ScoreJavaTrace(std::string_view text);
+// ScoreJavaTrace returns 0 unless the first 64 lines contain one of these (a
+// frame starts with "at "; DetectTraceLanguage checks them in one pass).
+inline constexpr std::array<std::string_view, 1> kJavaScoreMarkers = {"at "};
 StackTrace ParseJavaTrace(std::string_view text);
 
 }  // namespace srclink

@@ -358,7 +358,7 @@ class JsParser {
     tf.frame.column = f.location.column;
     tf.frame.function = std::string(f.function);
     tf.text_line = number;
-    trace_->exceptions.back().frames.push_back(std::move(tf));
+    AddTraceFrame(&trace_->exceptions.back().frames, std::move(tf));
     stage_ = Stage::kFrames;
   }
 

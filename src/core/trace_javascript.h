@@ -23,6 +23,7 @@
 // closing "Node.js v20.11.0" are skipped too.
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
@@ -34,6 +35,10 @@ namespace srclink {
 // anonymous V8 frames "at /x.js:N:N"; 0 otherwise. Lines of .NET form
 // (" in …:line N") never count.
 int ScoreJavaScriptTrace(std::string_view text);
+// ScoreJavaScriptTrace returns 0 unless the first 64 lines contain one of
+// these (V8's "at " frames, Firefox's and Safari's "fn@location";
+// DetectTraceLanguage checks them in one pass).
+inline constexpr std::array<std::string_view, 2> kJavaScriptScoreMarkers = {"at ", "@"};
 StackTrace ParseJavaScriptTrace(std::string_view text);
 
 }  // namespace srclink

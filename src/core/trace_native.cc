@@ -502,7 +502,7 @@ StackTrace ParseNativeTrace(std::string_view text) {
       trace.exceptions.back().relation = "thread";
     }
     ubsan_exception = kNone;
-    trace.exceptions.back().frames.push_back(std::move(f));
+    AddTraceFrame(&trace.exceptions.back().frames, std::move(f));
   };
 
   while (lines.Next(&line)) {
@@ -536,7 +536,7 @@ StackTrace ParseNativeTrace(std::string_view text) {
     if (ParseUbsan(t, &f, &message)) {
       start("runtime error", std::move(message), "context");
       f.text_line = lines.number();
-      current().frames.push_back(std::move(f));
+      AddTraceFrame(&current().frames, std::move(f));
       ubsan_exception = trace.exceptions.size() - 1;
       continue;
     }

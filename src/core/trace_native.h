@@ -47,6 +47,11 @@ namespace srclink {
 // (DetectTraceLanguage checks them for every parser in one pass).
 inline constexpr std::array<std::string_view, 7> kNativeScoreMarkers = {
     "#", "0x", "runtime error: ", "> ", "terminate called", "received signal", "Sanitizer"};
+// ...and at most kNativeWeakMaxScore unless they contain one of these (a
+// sanitizer's report).
+inline constexpr std::array<std::string_view, 2> kNativeStrongScoreMarkers = {"Sanitizer: ",
+                                                                              ": runtime error: "};
+inline constexpr int kNativeWeakMaxScore = 85;
 
 int ScoreNativeTrace(std::string_view text);
 StackTrace ParseNativeTrace(std::string_view text);

@@ -403,7 +403,7 @@ StackTrace ParsePhpTrace(std::string_view text) {
   auto push = [&](TraceFrame f, FrameKind kind) {
     current();
     kinds.resize(trace.exceptions.size());
-    trace.exceptions.back().frames.push_back(std::move(f));
+    AddTraceFrame(&trace.exceptions.back().frames, std::move(f));
     kinds.back().push_back(kind);
   };
   auto add_throw_site = [&](const std::string& file, int l, size_t text_line) {

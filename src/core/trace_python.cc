@@ -192,7 +192,7 @@ class PythonParser {
       tf.frame.line = file_line.line;
       tf.frame.function = std::string(file_line.function);
       tf.text_line = number;
-      Current().frames.push_back(std::move(tf));
+      AddTraceFrame(&Current().frames, std::move(tf));
       file_indent_ = g.indent;
       after_frame_ = true;
       stage_ = Stage::kFrames;

@@ -16,6 +16,7 @@
 // module stays empty (the text does not name it).
 #pragma once
 
+#include <array>
 #include <string_view>
 
 #include "core/stack_trace.h"
@@ -26,6 +27,11 @@ namespace srclink {
 // `File "…", line N` line, 90 for such a line alone, 40 for the header alone
 // (Ruby 2.5-2.7 prints it too); 0 otherwise.
 int ScorePythonTrace(std::string_view text);
+// ScorePythonTrace returns 0 unless the first 64 lines contain one of these
+// (the header, or the start of a frame line; DetectTraceLanguage checks them
+// for every parser in one pass).
+inline constexpr std::array<std::string_view, 2> kPythonScoreMarkers = {
+    "Traceback (most recent call last):", "File \""};
 StackTrace ParsePythonTrace(std::string_view text);
 
 }  // namespace srclink

@@ -311,10 +311,11 @@ StackTrace ParseRubyTrace(std::string_view text) {
       frame.text_line = lines.number();
       if (f.has_label) SplitLabel(f.label, &frame.frame);
       if (!from && ParseFrameHeader(f.after, &type, &message)) {
-        start_exception(std::move(type), std::move(message)).frames.push_back(std::move(frame));
+        AddTraceFrame(&start_exception(std::move(type), std::move(message)).frames,
+                      std::move(frame));
         collecting_message = true;
       } else {
-        current().frames.push_back(std::move(frame));
+        AddTraceFrame(&current().frames, std::move(frame));
         collecting_message = false;
       }
       continue;

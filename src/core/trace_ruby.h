@@ -32,6 +32,10 @@ namespace srclink {
 // ScoreRubyTrace returns 0 unless the first 64 lines contain one of these
 // (DetectTraceLanguage checks them for every parser in one pass).
 inline constexpr std::array<std::string_view, 3> kRubyScoreMarkers = {".rb:", ".erb:", ".rake:"};
+// ...and at most kRubyWeakMaxScore unless they contain this (Ruby 2.5-2.7's
+// numbered "3: from x.rb:1:in `m'" lines).
+inline constexpr std::array<std::string_view, 1> kRubyStrongScoreMarkers = {": from "};
+inline constexpr int kRubyWeakMaxScore = 95;
 
 int ScoreRubyTrace(std::string_view text);
 StackTrace ParseRubyTrace(std::string_view text);

@@ -181,7 +181,7 @@ StackTrace ParseRustTrace(std::string_view text) {
     TraceFrame f;
     f.frame = loc;
     f.text_line = lines.number();
-    trace.exceptions[exception].frames.push_back(std::move(f));
+    AddTraceFrame(&trace.exceptions[exception].frames, std::move(f));
   };
   auto append = [&](std::string_view text_line) {
     std::string& m = trace.exceptions.back().message;
@@ -272,7 +272,7 @@ StackTrace ParseRustTrace(std::string_view text) {
     if (ParseFrameLine(t, &f)) {
       f.text_line = lines.number();
       if (owner == kNone) owner = start("", "", "context");
-      trace.exceptions[owner].frames.push_back(std::move(f));
+      AddTraceFrame(&trace.exceptions[owner].frames, std::move(f));
       continue;
     }
     Frame loc;
