@@ -1,6 +1,6 @@
 #include "server/decompress.h"
 
-#include <httplib.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include <algorithm>
@@ -56,21 +56,42 @@ Decompressed DecompressZstd(std::string_view input, size_t max_output) {
 }
 
 Decompressed DecompressGzip(std::string_view input, size_t max_output) {
-  // httplib's zlib wrapper: srclink_server links libz only through httplib.
-  httplib::detail::gzip_decompressor gz;
-  if (!gz.is_valid()) return Corrupt("cannot initialize zlib");
+  // zlib directly: every member must end (Z_STREAM_END), so a truncated body
+  // is corrupt, not a shorter one.
+  z_stream zs{};
+  if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) return Corrupt("cannot initialize zlib");
+  std::unique_ptr<z_stream, int (*)(z_stream*)> guard(&zs, inflateEnd);
   Decompressed out;
-  bool too_large = false;
-  bool ok = gz.decompress(input.data(), input.size(), [&](const char* data, size_t n) {
-    if (out.data.size() + n > max_output) {
-      too_large = true;
-      return false;
+  std::string chunk(kChunk, '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(input.data()));
+  size_t left = input.size();
+  bool ended = false;
+  while (true) {
+    // avail_in is 32 bits: feed at most 1 GiB at a time.
+    if (zs.avail_in == 0 && left > 0) {
+      zs.avail_in = static_cast<uInt>(std::min<size_t>(left, 1u << 30));
+      left -= zs.avail_in;
     }
-    out.data.append(data, n);
-    return true;
-  });
-  if (too_large) return TooLarge();
-  if (!ok) return Corrupt("invalid gzip data");
+    zs.next_out = reinterpret_cast<Bytef*>(chunk.data());
+    zs.avail_out = static_cast<uInt>(chunk.size());
+    const int rc = inflate(&zs, Z_NO_FLUSH);
+    const size_t produced = chunk.size() - zs.avail_out;
+    if (out.data.size() + produced > max_output) return TooLarge();
+    out.data.append(chunk.data(), produced);
+    if (rc == Z_STREAM_END) {
+      ended = true;
+      if (zs.avail_in == 0 && left == 0) break;
+      // Another gzip member follows.
+      if (inflateReset(&zs) != Z_OK) return Corrupt("cannot reset zlib");
+      ended = false;
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && left == 0) break;  // input used up mid-stream
+    if (rc != Z_OK) {
+      return Corrupt(zs.msg != nullptr ? zs.msg : "invalid gzip data");
+    }
+  }
+  if (!ended) return Corrupt("truncated gzip data (the stream does not end)");
   return out;
 }
 
