@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 
+#include "core/protobuf_wire.h"
 #include "ingest/otlp.h"
 #include "ingest/otlp_extract.h"
 
@@ -21,107 +22,11 @@ using otlp::LogView;
 using otlp::SpanView;
 using otlp::Value;
 
-enum WireType { kVarint = 0, kFixed64 = 1, kLen = 2, kFixed32 = 5 };
-
-// One message's bytes. Next() reads a field; the value is then in `varint`,
-// `fixed` or `bytes` by wire type. On malformed input Next() returns false
-// and sets *error (once) to what broke and where.
-class Wire {
- public:
-  Wire(std::string_view msg, const char* body, const char* message, std::string* error)
-      : p_(reinterpret_cast<const uint8_t*>(msg.data())),
-        end_(p_ + msg.size()),
-        body_(reinterpret_cast<const uint8_t*>(body)),
-        message_(message),
-        error_(error) {}
-
-  bool Next() {
-    if (p_ == end_) return false;
-    start_ = p_;
-    uint64_t key;
-    if (*p_ < 0x80) {
-      key = *p_++;  // fields 1..15: a one-byte key
-    } else if (!Varint(&key)) {
-      return Fail("truncated field key");
-    }
-    field = static_cast<uint32_t>(key >> 3);
-    type = static_cast<int>(key & 7);
-    if (field == 0 || (key >> 3) > 0x1FFFFFFF) return Fail("invalid field number 0");
-    switch (type) {
-      case kVarint:
-        if (!Varint(&varint)) return Fail("truncated varint");
-        return true;
-      case kFixed64:
-        if (end_ - p_ < 8) return Fail("truncated fixed64");
-        std::memcpy(&fixed, p_, 8);
-        p_ += 8;
-        return true;
-      case kFixed32: {
-        if (end_ - p_ < 4) return Fail("truncated fixed32");
-        uint32_t v;
-        std::memcpy(&v, p_, 4);
-        fixed = v;
-        p_ += 4;
-        return true;
-      }
-      case kLen: {
-        uint64_t len;
-        if (p_ < end_ && *p_ < 0x80) {
-          len = *p_++;
-        } else if (!Varint(&len)) {
-          return Fail("truncated length");
-        }
-        if (len > static_cast<uint64_t>(end_ - p_))
-          return Fail("length " + std::to_string(len) + " runs past the end of the message (" +
-                      std::to_string(end_ - p_) + " bytes left)");
-        bytes = std::string_view(reinterpret_cast<const char*>(p_), len);
-        p_ += len;
-        return true;
-      }
-      default:
-        return Fail("unsupported wire type " + std::to_string(type));
-    }
-  }
-  bool failed() const { return !error_->empty(); }
-  size_t offset(std::string_view inner) const {
-    return reinterpret_cast<const uint8_t*>(inner.data()) - body_;
-  }
-
-  uint32_t field = 0;
-  int type = 0;
-  uint64_t varint = 0;
-  uint64_t fixed = 0;
-  std::string_view bytes;
-
- private:
-  bool Varint(uint64_t* out) {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
-      uint8_t b = *p_++;
-      v |= uint64_t{b & 0x7Fu} << shift;
-      if (b < 0x80) {
-        *out = v;
-        return true;
-      }
-    }
-    return false;
-  }
-  [[gnu::noinline, gnu::cold]] bool Fail(const std::string& what) {
-    if (error_->empty()) {
-      *error_ = what + " at byte " + std::to_string(start_ - body_) + " (field " +
-                std::to_string(field) + " of " + message_ + ")";
-    }
-    p_ = end_;
-    return false;
-  }
-
-  const uint8_t* p_;
-  const uint8_t* end_;
-  const uint8_t* body_;
-  const uint8_t* start_ = nullptr;
-  const char* message_;
-  std::string* error_;
-};
+// The wire reader lives in core (core/protobuf_wire.h), shared with pprof.
+using Wire = ProtobufWire;
+constexpr int kVarint = kWireVarint;
+constexpr int kFixed64 = kWireFixed64;
+constexpr int kLen = kWireLen;
 
 class Decoder {
  public:
