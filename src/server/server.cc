@@ -16,6 +16,7 @@
 #include "server/datadog_routes.h"
 #include "server/decompress.h"
 #include "server/otlp_routes.h"
+#include "server/profile_routes.h"
 #include "server/telemetry_routes.h"
 
 namespace srclink::server {
@@ -305,6 +306,7 @@ Status Server::Start() {
   RegisterOtlpRoutes(http_, ctx_);
   RegisterDatadogRoutes(http_, ctx_);
   RegisterTelemetryRoutes(http_, ctx_);
+  RegisterProfileRoutes(http_, ctx_);
   if (Status st = Bind(http_, options_.listen, "--listen", &port_); !st.ok()) return st;
   // The extra listeners SDKs and tracers find without configuration.
   int extra_port = 0;
