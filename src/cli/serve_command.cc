@@ -22,7 +22,7 @@ namespace {
 
 struct ServeOptions {
   std::string listen, data, database, max_body, retention_days;
-  std::string otlp_listen, agent_listen, telemetry_retention_days;
+  std::string otlp_listen, agent_listen, pyroscope_listen, telemetry_retention_days;
   bool no_auth = false;
   bool accept_agent_traffic = false;
   HostOptions hosts;
@@ -59,6 +59,9 @@ std::unique_ptr<CLI::App> ServeApp(ServeOptions* o) {
   app->add_option("--otlp-listen", o->otlp_listen,
                   "Also take OTLP/HTTP on HOST:PORT, e.g. 127.0.0.1:4318 (OpenTelemetry SDKs' "
                   "default endpoint)");
+  app->add_option("--pyroscope-listen", o->pyroscope_listen,
+                  "Also take Pyroscope SDKs' profiles on HOST:PORT, e.g. 127.0.0.1:4040 (their "
+                  "default server address)");
   app->add_option("--agent-listen", o->agent_listen,
                   "Also take Datadog tracers on HOST:PORT, e.g. 127.0.0.1:8126 (their default "
                   "agent address)");
@@ -154,6 +157,7 @@ int RunServe(const std::vector<std::string>& args, Streams& io) {
   env_or(o.retention_days, "SRCLINK_RETENTION_DAYS");
   env_or(o.otlp_listen, "SRCLINK_OTLP_LISTEN");
   env_or(o.agent_listen, "SRCLINK_AGENT_LISTEN");
+  env_or(o.pyroscope_listen, "SRCLINK_PYROSCOPE_LISTEN");
   env_or(o.telemetry_retention_days, "SRCLINK_TELEMETRY_RETENTION_DAYS");
   if (!o.accept_agent_traffic) {
     o.accept_agent_traffic = io.env("SRCLINK_ACCEPT_AGENT_TRAFFIC") == "1" ||
@@ -169,6 +173,7 @@ int RunServe(const std::vector<std::string>& args, Streams& io) {
   options.no_auth = o.no_auth;
   options.otlp_listen = o.otlp_listen;
   options.agent_listen = o.agent_listen;
+  options.pyroscope_listen = o.pyroscope_listen;
   options.agent_no_auth = o.accept_agent_traffic;
   if (!o.telemetry_retention_days.empty()) {
     auto v = ParseCount(o.telemetry_retention_days, "--telemetry-retention-days", 0, 36500);

@@ -11,13 +11,18 @@
 #include "core/git_tags.h"
 #include "core/json_text.h"
 #include "core/line_profile.h"
+#include "core/percent_encoding.h"
+#include "core/repository_url.h"
+#include "core/source_mapping.h"
 #include "ingest/folded_profile.h"
 #include "ingest/pprof.h"
 #include "ingest/pyroscope_ingest.h"
+#include "server/blob_cache.h"
 #include "server/commit_cache.h"
 #include "server/decompress.h"
 #include "server/metrics.h"
 #include "server/route_params.h"
+#include "server/snippet.h"
 #include "server/telemetry_resolution.h"
 #include "store/telemetry_store.h"
 
@@ -85,6 +90,73 @@ int64_t LineInName(std::string_view name) {
     line = line * 10 + (c - '0');
   }
   return line;
+}
+
+// The service's .pyroscope.yaml at the commit — in its root path, else at
+// the repository root — parsed; `problem` says why it could not be read.
+// No file is no mappings, not a problem.
+struct LoadedMappings {
+  SourceMappings mappings;
+  std::string path;     // the file used, "" when none
+  std::string problem;  // a file that exists but cannot be used
+};
+
+LoadedMappings LoadSourceMappings(ServerContext& ctx, const std::string& repository_url,
+                                  const std::string& commit, const std::string& root_path) {
+  LoadedMappings out;
+  if (repository_url.empty() || commit.empty() || ctx.commits == nullptr) return out;
+  auto url = RepositoryUrl::Parse(repository_url, &Hosts(ctx));
+  if (!url.ok()) return out;
+  auto snapshot = ctx.commits->Lookup(url->Id(), commit);
+  if (!snapshot.ok()) return out;
+  std::vector<std::string> dirs = {root_path};
+  if (!root_path.empty()) dirs.push_back("");
+  for (const std::string& dir : dirs) {
+    const std::string path = dir.empty() ? ".pyroscope.yaml" : dir + "/.pyroscope.yaml";
+    const PathId id = (*snapshot)->index.Find(path);
+    if (id == kNoPath) continue;
+    out.path = path;
+    const std::string_view blob = (*snapshot)->BlobId(id);
+    if (blob.empty() || ctx.blobs == nullptr) {
+      out.problem = path + " is tracked but its contents were not uploaded";
+      return out;
+    }
+    auto lines = ctx.blobs->Get(blob);
+    if (!lines.ok()) {
+      out.problem = path + ": " + lines.status().message();
+      return out;
+    }
+    std::string text;
+    for (size_t i = 1; i <= (*lines)->size(); ++i) {
+      text.append((*lines)->line(i));
+      text.push_back('\n');
+    }
+    auto parsed = SourceMappings::Parse(text, dir);
+    if (!parsed.ok()) {
+      out.problem = parsed.status().message();
+      return out;
+    }
+    out.mappings = std::move(*parsed);
+    return out;
+  }
+  return out;
+}
+
+// A frame a .pyroscope.yaml mapping sends to a GitHub repository: links at
+// the ref (srclink shows code only from uploaded repositories).
+json GithubSourceJson(const MappedSource& m, int64_t line) {
+  const std::string base = "https://github.com/" + EncodePath(m.owner) + "/" + EncodePath(m.repo);
+  const std::string anchor = line > 0 ? "#L" + std::to_string(line) : "";
+  const std::string at = EncodePath(m.ref) + "/" + EncodePath(m.path);
+  return {{"status", "external"},
+          {"rule", "source-mapping"},
+          {"explanation",
+           m.rule + ": github.com/" + m.owner + "/" + m.repo + " at " + m.ref + ", " + m.path},
+          {"user_code", false},
+          {"links",
+           {{"file", base + "/blob/" + at + anchor},
+            {"blame", base + "/blame/" + at + anchor},
+            {"commit", base + "/tree/" + EncodePath(m.ref)}}}};
 }
 
 std::string Param(const httplib::Request& req, const char* name) {
@@ -417,6 +489,7 @@ void HandleFunction(ServerContext& ctx, const httplib::Request& req, httplib::Re
 
   CodeLocation location{repository_url, commit, root_path, "the profile's labels"};
   TelemetryResolution resolution(ctx, location);
+  LoadedMappings mappings = LoadSourceMappings(ctx, repository_url, commit, root_path);
   json files_json = json::array();
   for (const LineProfile::FileLines& f : files) {
     const int64_t start_line = f.start_line > 0 ? f.start_line : LineInName(name);
@@ -432,8 +505,21 @@ void HandleFunction(ServerContext& ctx, const httplib::Request& req, httplib::Re
     // Links at the function's start; code from the start (or 5 lines above
     // the first hot line) to 5 lines below the last hot line.
     const int64_t anchor = start_line > 0 ? start_line : first_hot;
-    Frame at_start{f.file, static_cast<int>(anchor), 0, name, ""};
+    // A .pyroscope.yaml mapping decides first: a file of this repository, or
+    // another repository at a ref.
+    std::string file = f.file;
+    std::optional<MappedSource> mapped = mappings.mappings.Map(f.file, name);
+    if (mapped && mapped->kind == MappedSource::Kind::kGithub) {
+      fj["resolution"] = GithubSourceJson(*mapped, anchor);
+      fj["code_error"] = "the code is in github.com/" + mapped->owner + "/" + mapped->repo +
+                         " at " + mapped->ref + "; srclink shows code only from uploaded commits";
+      files_json.push_back(std::move(fj));
+      continue;
+    }
+    if (mapped) file = mapped->repository_path;
+    Frame at_start{file, static_cast<int>(anchor), 0, name, ""};
     json resolved = resolution.Resolve({at_start}, false, 0, "")[0];
+    if (mapped) resolved["mapping"] = mapped->rule;
     fj["resolution"] = resolved;
     if (first_hot > 0 && resolved.value("status", "") == "resolved") {
       int64_t lo = std::max<int64_t>(1, first_hot - 5);
@@ -441,7 +527,7 @@ void HandleFunction(ServerContext& ctx, const httplib::Request& req, httplib::Re
       int64_t hi = last_hot + 5;
       if (hi - lo + 1 > kMaxCodeWindow) lo = std::max<int64_t>(1, hi - kMaxCodeWindow + 1);
       const int64_t context = (hi - lo + 1) / 2;
-      Frame middle{f.file, static_cast<int>(lo + context), 0, name, ""};
+      Frame middle{file, static_cast<int>(lo + context), 0, name, ""};
       json code = resolution.Resolve({middle}, true, static_cast<int>(context), "")[0];
       if (code.contains("snippet")) {
         fj["code"] = {{"start_line", code["snippet"]["start_line"]},
@@ -464,16 +550,23 @@ void HandleFunction(ServerContext& ctx, const httplib::Request& req, httplib::Re
                  {"commits", std::move(commits)},
                  {"files", std::move(files_json)}};
   if (!resolution.problem().empty()) answer["problem"] = resolution.problem();
+  if (!mappings.path.empty()) answer["source_mappings"] = mappings.path;
+  if (!mappings.problem.empty()) answer["source_mappings_problem"] = mappings.problem;
   SendJson(res, answer);
 }
 
 }  // namespace
 
-void RegisterProfileRoutes(httplib::Server& http, ServerContext& ctx) {
+void RegisterProfileIngestRoute(httplib::Server& http, ServerContext& ctx) {
   ServerContext* c = &ctx;
   http.Post("/ingest", [c](const httplib::Request& req, httplib::Response& res) {
     HandleIngest(*c, req, res);
   });
+}
+
+void RegisterProfileRoutes(httplib::Server& http, ServerContext& ctx) {
+  ServerContext* c = &ctx;
+  RegisterProfileIngestRoute(http, ctx);
   http.Get("/api/v1/profiles/services", [c](const httplib::Request& req, httplib::Response& res) {
     HandleServices(*c, req, res);
   });

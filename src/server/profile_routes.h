@@ -22,4 +22,7 @@ namespace srclink::server {
 
 void RegisterProfileRoutes(httplib::Server& http, ServerContext& ctx);
 
+// Only POST /ingest: the --pyroscope-listen listener (Pyroscope's port, 4040).
+void RegisterProfileIngestRoute(httplib::Server& http, ServerContext& ctx);
+
 }  // namespace srclink::server

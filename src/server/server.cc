@@ -273,6 +273,20 @@ Status Server::Start() {
         "`srclink keys create --name ci --scope upload,read`");
   }
 
+  if (options_.no_auth) {
+    // Every listener takes requests without a key then: loopback only, all of them.
+    for (const std::string& listen :
+         {options_.otlp_listen, options_.agent_listen, options_.pyroscope_listen}) {
+      auto a = ListenAddress::Parse(listen);
+      if (!listen.empty() && a.ok() && !a->IsLoopback()) {
+        return Status::InvalidArgument("--no-auth is allowed only on loopback addresses, and " +
+                                       listen +
+                                       " is not one; listen on 127.0.0.1, or drop --no-auth and "
+                                       "create a key with `srclink keys create`");
+      }
+    }
+  }
+
   if (options_.agent_no_auth) {
     for (const std::string& listen : {options_.listen, options_.agent_listen}) {
       auto a = ListenAddress::Parse(listen.empty() ? options_.listen : listen);
@@ -317,6 +331,15 @@ Status Server::Start() {
     if (Status st = Bind(*otlp_http_, options_.otlp_listen, "--otlp-listen", &extra_port); !st.ok())
       return st;
   }
+  if (!options_.pyroscope_listen.empty()) {
+    pyroscope_http_ = std::make_unique<httplib::Server>();
+    Configure(*pyroscope_http_, options_.pyroscope_listen.find('[') != std::string::npos);
+    RegisterProfileIngestRoute(*pyroscope_http_, ctx_);
+    if (Status st =
+            Bind(*pyroscope_http_, options_.pyroscope_listen, "--pyroscope-listen", &extra_port);
+        !st.ok())
+      return st;
+  }
   if (!options_.agent_listen.empty()) {
     agent_http_ = std::make_unique<httplib::Server>();
     Configure(*agent_http_, options_.agent_listen.find('[') != std::string::npos);
@@ -328,11 +351,12 @@ Status Server::Start() {
   if (telemetry_ != nullptr) telemetry_->Start();
   if (fetch_ != nullptr) fetch_->Start();
   thread_ = std::thread([this] { http_.listen_after_bind(); });
-  for (httplib::Server* extra : {otlp_http_.get(), agent_http_.get()}) {
+  for (httplib::Server* extra : {otlp_http_.get(), agent_http_.get(), pyroscope_http_.get()}) {
     if (extra != nullptr) extra_threads_.emplace_back([extra] { extra->listen_after_bind(); });
   }
   // Stop() only works once the accept loops run.
-  for (httplib::Server* http : {&http_, otlp_http_.get(), agent_http_.get()}) {
+  for (httplib::Server* http :
+       {&http_, otlp_http_.get(), agent_http_.get(), pyroscope_http_.get()}) {
     for (int i = 0; http != nullptr && i < 5000 && !http->is_running(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
@@ -352,7 +376,7 @@ void Server::Configure(httplib::Server& http, bool ipv6) {
 
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
-    SetAsideContentEncoding(req);
+    SetAsideBodyHeaders(req);
     if (req.has_header("Content-Length")) {
       const std::string& length = req.get_header_value("Content-Length");
       bool too_large = length.size() > 19;
@@ -435,6 +459,7 @@ void Server::Stop() {
     http_.stop();  // httplib::Server::stop is a no-op unless it runs
     if (otlp_http_ != nullptr) otlp_http_->stop();
     if (agent_http_ != nullptr) agent_http_->stop();
+    if (pyroscope_http_ != nullptr) pyroscope_http_->stop();
   }
   if (fetch_ != nullptr) fetch_->Stop();
 }
@@ -497,9 +522,15 @@ void SendStatus(httplib::Response& res, const Status& status, const std::string&
   }
 }
 
-void SetAsideContentEncoding(const httplib::Request& req) {
+void SetAsideBodyHeaders(const httplib::Request& req) {
   // The routing layer owns a mutable Request; httplib only hands it out as const.
   auto& mutable_req = const_cast<httplib::Request&>(req);
+  auto type = mutable_req.headers.find("Content-Type");
+  if (type != mutable_req.headers.end() &&
+      type->second.starts_with("application/x-www-form-urlencoded")) {
+    mutable_req.headers.erase(type);
+    mutable_req.headers.emplace("Content-Type", "application/octet-stream");
+  }
   mutable_req.headers.erase(kBodyEncodingHeader);
   auto encoding = mutable_req.headers.find("Content-Encoding");
   if (encoding != mutable_req.headers.end()) {

@@ -46,9 +46,13 @@ inline constexpr char kBodyEncodingHeader[] = "X-Srclink-Body-Encoding";
 
 // Moves a request's Content-Encoding to kBodyEncodingHeader (dropping any
 // kBodyEncodingHeader the client sent), so httplib leaves the body alone and
-// ReadBody decompresses it within the limits. Every listener's pre-routing
-// handler calls it; route tests that build their own httplib::Server too.
-void SetAsideContentEncoding(const httplib::Request& req);
+// ReadBody decompresses it within the limits; and makes an
+// application/x-www-form-urlencoded Content-Type application/octet-stream,
+// so httplib neither parses such a body into parameters nor refuses it past
+// 8 KiB (srclink has no form routes; `curl --data-binary @cpu.pprof` sends
+// that type to /ingest). Every listener's pre-routing handler calls it; route
+// tests that build their own httplib::Server too.
+void SetAsideBodyHeaders(const httplib::Request& req);
 
 inline constexpr int kWorkerThreads = 16;
 
@@ -122,8 +126,9 @@ class Server {
   std::unique_ptr<TelemetryAggregator> telemetry_;  // null without AttachTelemetry
   ServerContext ctx_;
   httplib::Server http_;
-  // Optional extra listeners: OTLP only (--otlp-listen), agent routes only (--agent-listen).
-  std::unique_ptr<httplib::Server> otlp_http_, agent_http_;
+  // Optional extra listeners: OTLP only (--otlp-listen), agent routes only (--agent-listen),
+  // Pyroscope's /ingest only (--pyroscope-listen).
+  std::unique_ptr<httplib::Server> otlp_http_, agent_http_, pyroscope_http_;
   std::vector<std::thread> extra_threads_;
   ListenAddress address_;
   int port_ = 0;

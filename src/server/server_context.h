@@ -38,8 +38,9 @@ struct ServerOptions {
   // Datadog tracers send no key to an agent: accept /v0.4|0.5/traces and
   // /info without one (--accept-agent-traffic; only on loopback listeners).
   bool agent_no_auth = false;
-  std::string otlp_listen;   // extra listener for OTLP/HTTP only ("127.0.0.1:4318"); "" = none
-  std::string agent_listen;  // extra listener for the Datadog agent routes ("127.0.0.1:8126")
+  std::string otlp_listen;       // extra listener for OTLP/HTTP only ("127.0.0.1:4318"); "" = none
+  std::string agent_listen;      // extra listener for the Datadog agent routes ("127.0.0.1:8126")
+  std::string pyroscope_listen;  // extra listener for Pyroscope's /ingest ("127.0.0.1:4040")
   int64_t telemetry_retention_days = 30;  // error groups and code origins unseen this long go
   size_t max_body = 64u << 20;            // bytes, compressed and decompressed
   int64_t retention_days = 7;             // contents unused this long are collected; 0 keeps them

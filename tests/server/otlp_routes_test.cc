@@ -76,7 +76,7 @@ class OtlpRoutesTest : public ::testing::Test {
     };
     // As Server does (server.h): ReadBody, not httplib, decompresses bodies.
     http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-      SetAsideContentEncoding(req);
+      SetAsideBodyHeaders(req);
       return httplib::Server::HandlerResponse::Unhandled;
     });
     RegisterOtlpRoutes(http_, ctx_);

@@ -16,6 +16,7 @@
 #include "pprof/profile.pb.h"
 #include "server/blob_cache.h"
 #include "server/commit_cache.h"
+#include "server/server.h"
 #include "server/server_context.h"
 #include "store/sqlite_store.h"
 #include "store/telemetry_store.h"
@@ -114,6 +115,10 @@ class ProfileRoutesTest : public ::testing::Test {
     ctx_.blobs = blobs_.get();
     ctx_.telemetry_store = telemetry_.get();
     ctx_.now = [] { return int64_t{1700000100}; };
+    http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+      SetAsideBodyHeaders(req);  // as every listener of Server does
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
     RegisterProfileRoutes(http_, ctx_);
     port_ = http_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { http_.listen_after_bind(); });
@@ -235,6 +240,115 @@ TEST_F(ProfileRoutesTest, MultipartAndFoldedBodies) {
   EXPECT_EQ(fn["files"][0]["file"], "");
   json services = Get("/api/v1/profiles/services");
   EXPECT_EQ(services["services"].size(), 2u) << services;
+}
+
+// A JVM profile (async-profiler style: class/method names, no usable file)
+// and the repository's .pyroscope.yaml: the app's class maps to its source
+// file, the JDK's to openjdk/jdk at a tag.
+TEST_F(ProfileRoutesTest, PyroscopeYamlMapsFunctionsToFilesAndRepositories) {
+  const std::string sha = "fedcba9876543210fedcba9876543210fedcba98";
+  const std::string yaml =
+      "version: v1\n"
+      "source_code:\n"
+      "  mappings:\n"
+      "    - function_name:\n"
+      "        - prefix: org/example/shop\n"
+      "      language: java\n"
+      "      source:\n"
+      "        local:\n"
+      "          path: src/main/java\n"
+      "    - function_name:\n"
+      "        - prefix: java\n"
+      "      language: java\n"
+      "      source:\n"
+      "        github:\n"
+      "          owner: openjdk\n"
+      "          repo: jdk\n"
+      "          ref: jdk-17+0\n"
+      "          path: src/java.base/share/classes\n";
+  const std::string java =
+      "package org.example.shop;\n\nclass Checkout {\n  int process() {\n    return 1;\n  }\n}\n";
+  auto put_blob = [&](const std::string& id, const std::string& text) {
+    std::string frame(ZSTD_compressBound(text.size()), '\0');
+    frame.resize(ZSTD_compress(frame.data(), frame.size(), text.data(), text.size(), 1));
+    ASSERT_TRUE(store_->PutBlob(id, frame, static_cast<int64_t>(text.size()), 10).ok());
+  };
+  const std::string yaml_blob(40, 'b'), java_blob(40, 'c');
+  CommitUpload u;
+  u.repository_id = "github.com/acme/jshop";
+  u.repository_url = "https://github.com/acme/jshop";
+  u.provider = "github";
+  u.commit_sha = sha;
+  u.uploaded_at = 10;
+  u.files = {{".pyroscope.yaml", yaml_blob},
+             {"src/main/java/org/example/shop/Checkout.java", java_blob}};
+  ASSERT_TRUE(store_->PutCommit(u).ok());
+  put_blob(yaml_blob, yaml);
+  put_blob(java_blob, java);
+
+  pb::Profile p;
+  for (const char* s : {"", "cpu", "nanoseconds", "org/example/shop/Checkout.process",
+                        "java/lang/String.hashCode", "Checkout.java", "String.java"})
+    p.add_string_table(s);
+  pb::ValueType* v = p.add_sample_type();
+  v->set_type(1);
+  v->set_unit(2);
+  for (int i = 0; i < 2; ++i) {
+    pb::Function* f = p.add_function();
+    f->set_id(i + 1);
+    f->set_name(3 + i);
+    f->set_filename(5 + i);
+    pb::Location* l = p.add_location();
+    l->set_id(i + 1);
+    pb::Line* ln = l->add_line();
+    ln->set_function_id(i + 1);
+    ln->set_line(i == 0 ? 5 : 1500);
+  }
+  pb::Sample* sample = p.add_sample();
+  sample->add_location_id(2);  // String.hashCode called by Checkout.process
+  sample->add_location_id(1);
+  sample->add_value(7);
+  auto r =
+      Post(IngestPath("jshop{service_repository=github.com/acme/jshop,service_git_ref=" + sha + "}",
+                      "&format=pprof"),
+           p.SerializeAsString());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+
+  json fn =
+      Get("/api/v1/profiles/function?service=jshop&type=cpu:nanoseconds&name=org/example/shop/"
+          "Checkout.process");
+  EXPECT_EQ(fn["source_mappings"], ".pyroscope.yaml");
+  const json& app = fn["files"][0];
+  EXPECT_EQ(app["resolution"]["path"], "src/main/java/org/example/shop/Checkout.java") << fn;
+  EXPECT_THAT(app["resolution"]["mapping"].get<std::string>(), HasSubstr("org/example/shop"));
+  EXPECT_EQ(app["lines"], json::parse(R"([{"line":5,"self":0,"total":7}])"));
+  ASSERT_TRUE(app.contains("code")) << app;
+  EXPECT_EQ(app["code"]["lines"][5 - app["code"]["start_line"].get<int>()], "    return 1;");
+
+  json jdk =
+      Get("/api/v1/profiles/function?service=jshop&type=cpu:nanoseconds&name=java/lang/"
+          "String.hashCode");
+  const json& ext = jdk["files"][0];
+  EXPECT_EQ(ext["resolution"]["status"], "external");
+  EXPECT_EQ(ext["resolution"]["links"]["file"],
+            "https://github.com/openjdk/jdk/blob/jdk-17+0/src/java.base/share/classes/java/lang/"
+            "String.java#L1500");
+  EXPECT_THAT(ext["code_error"].get<std::string>(), HasSubstr("openjdk/jdk at jdk-17+0"));
+}
+
+// `curl --data-binary @cpu.pprof …/ingest`, as Pyroscope's docs show it,
+// sends application/x-www-form-urlencoded: a body past httplib's default
+// 8 KiB form limit must still be read as the profile.
+TEST_F(ProfileRoutesTest, CurlsFormContentTypeIsReadAsTheProfile) {
+  std::string folded;
+  for (int i = 0; i < 2000; ++i) folded += "main;handle;step" + std::to_string(i % 7) + " 1\n";
+  ASSERT_GT(folded.size(), 8192u);
+  auto r =
+      Post(IngestPath("curl.cpu", "&format=lines"), folded, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Get("/api/v1/profiles/flamegraph?service=curl&type=cpu:samples")["total"], 2000);
 }
 
 TEST_F(ProfileRoutesTest, BadRequestsSayWhy) {

@@ -232,6 +232,18 @@ TEST_F(ServerTest, NoAuthPassesOnLoopbackAndIsRefusedElsewhere) {
     EXPECT_THAT(s.message(), HasSubstr("--no-auth"));
     EXPECT_THAT(s.message(), HasSubstr("0.0.0.0"));
   }
+  for (auto extra : {&ServerOptions::otlp_listen, &ServerOptions::agent_listen,
+                     &ServerOptions::pyroscope_listen}) {
+    ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.*extra = "0.0.0.0:0";  // an extra listener off loopback, without keys: refused
+    options.no_auth = true;
+    Server server(options, flaky_.get(), [](std::string_view) {});
+    Status s = server.Start();
+    ASSERT_FALSE(s.ok());
+    EXPECT_THAT(s.message(), HasSubstr("--no-auth is allowed only on loopback addresses, and "
+                                       "0.0.0.0:0 is not one"));
+  }
   ServerOptions options;
   options.no_auth = true;
   StartServer(options);
