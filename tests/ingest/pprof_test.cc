@@ -213,7 +213,8 @@ TEST(PprofTest, SparseIdsResolve) {
   p.mutable_sample(1)->set_location_id(1, 1ull << 60);
   p.mutable_function(2)->set_id(77777777777);
   p.mutable_location(1)->mutable_line(0)->set_function_id(77777777777);
-  auto result = DecodePprof(p.SerializeAsString());
+  const std::string bytes = p.SerializeAsString();  // the profile's strings view it
+  auto result = DecodePprof(bytes);
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ(result->Dump(), kBaseDump);
 }
