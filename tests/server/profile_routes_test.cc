@@ -337,6 +337,55 @@ TEST_F(ProfileRoutesTest, PyroscopeYamlMapsFunctionsToFilesAndRepositories) {
   EXPECT_THAT(ext["code_error"].get<std::string>(), HasSubstr("openjdk/jdk at jdk-17+0"));
 }
 
+// Frames outside the repository link to their own source: the Go standard
+// library at the Go version its path names, a Go module at its version.
+TEST_F(ProfileRoutesTest, StandardLibraryAndModuleFramesLinkToTheirSource) {
+  pb::Profile p;
+  for (const char* s :
+       {"", "cpu", "nanoseconds", "net/http.(*conn).serve",
+        "/usr/lib/go-1.19/src/net/http/server.go", "github.com/gorilla/mux.(*Router).ServeHTTP",
+        "/root/go/pkg/mod/github.com/gorilla/mux@v1.8.0/mux.go"})
+    p.add_string_table(s);
+  pb::ValueType* v = p.add_sample_type();
+  v->set_type(1);
+  v->set_unit(2);
+  for (int i = 0; i < 2; ++i) {
+    pb::Function* f = p.add_function();
+    f->set_id(i + 1);
+    f->set_name(3 + 2 * i);
+    f->set_filename(4 + 2 * i);
+    pb::Location* l = p.add_location();
+    l->set_id(i + 1);
+    pb::Line* ln = l->add_line();
+    ln->set_function_id(i + 1);
+    ln->set_line(i == 0 ? 1995 : 210);
+  }
+  pb::Sample* sample = p.add_sample();
+  sample->add_location_id(2);
+  sample->add_location_id(1);
+  sample->add_value(3);
+  auto r = Post(
+      IngestPath("gohttp{service_repository=github.com/acme/shop,service_git_ref=" + kSha + "}",
+                 "&format=pprof"),
+      p.SerializeAsString());
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json std_fn =
+      Get("/api/v1/profiles/function?service=gohttp&type=cpu:nanoseconds&name=net/"
+          "http.(*conn).serve");
+  const json& std_res = std_fn["files"][0]["resolution"];
+  EXPECT_EQ(std_res["rule"], "runtime") << std_fn;
+  EXPECT_EQ(std_res["external"]["link"],
+            "https://github.com/golang/go/blob/go1.19/src/net/http/server.go#L1995")
+      << std_res;
+  json mod_fn =
+      Get("/api/v1/profiles/function?service=gohttp&type=cpu:nanoseconds&name=github.com/gorilla/"
+          "mux.(*Router).ServeHTTP");
+  EXPECT_EQ(mod_fn["files"][0]["resolution"]["external"]["link"],
+            "https://github.com/gorilla/mux/blob/v1.8.0/mux.go#L210")
+      << mod_fn;
+}
+
 // `curl --data-binary @cpu.pprof …/ingest`, as Pyroscope's docs show it,
 // sends application/x-www-form-urlencoded: a body past httplib's default
 // 8 KiB form limit must still be read as the profile.
