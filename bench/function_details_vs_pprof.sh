@@ -138,7 +138,8 @@ server_pid=$!
 for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -sS -w '\n%{time_total}' -H "Content-Type: application/octet-stream" --data-binary "@$work/cpu.pprof" "$base/ingest?name=bench.cpu&format=pprof&from=1700000000&until=1700000010" \
   >"$work/ingest.json" && grep -q profile_types "$work/ingest.json" || { echo "ingest failed: $(cat "$work/ingest.json")" >&2; exit 1; }
-echo "ingest (once, not counted below): $(tail -1 "$work/ingest.json") s for the gzipped 20 MB profile"
+echo "ingest (once, not counted below): $(tail -1 "$work/ingest.json") s for the gzipped ${mb} MB profile;" \
+  "database now $(du -cb "$work/data"/srclink.db* | tail -1 | cut -f1) bytes"
 
 BASE="$base" FILE="$work/cpu.pprof" SRC="$work/src" RUNS="$runs" python3 - <<'PY'
 import json, os, re, statistics, subprocess, sys, time, urllib.request
