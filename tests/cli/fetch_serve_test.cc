@@ -156,9 +156,11 @@ TEST_F(FetchServeTest, UploadWithoutContentsThenTheServerFetchesThem) {
   httplib::Headers auth = {{"Authorization", "Bearer " + key}};
   const std::string snippet = "/api/v1/snippet?repo=127.0.0.1/shop&commit=" + sha +
                               "&path=src/app/views.py&line=2&context=0";
+  // The upload itself queued a fetch (no contents, an allowed host): the
+  // contents are not there yet, or that fetch already ran.
   auto r = client.Get(snippet, auth);
   ASSERT_TRUE(r);
-  EXPECT_EQ(r->status, 404) << r->body;  // not fetched yet
+  EXPECT_TRUE(r->status == 404 || r->status == 200) << r->status << " " << r->body;
 
   json body{{"repository_url", remote}, {"commit_sha", sha}};
   r = client.Post("/api/v1/fetch", auth, body.dump(), "application/json");
@@ -176,7 +178,8 @@ TEST_F(FetchServeTest, UploadWithoutContentsThenTheServerFetchesThem) {
   }
   ASSERT_EQ(job["status"], "done") << job.dump() << "\n" << ReadAll(dir_ / "serve.err");
   EXPECT_EQ(job["files"], 2);
-  EXPECT_EQ(job["blobs_stored"], 2);
+  // 2 when this job stored them; 0 when the upload's own fetch had already.
+  EXPECT_TRUE(job["blobs_stored"] == 2 || job["blobs_stored"] == 0) << job.dump();
 
   r = client.Get(snippet, auth);
   ASSERT_TRUE(r);
