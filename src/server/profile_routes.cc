@@ -40,17 +40,6 @@ constexpr size_t kMaxChunksPerQuery = 20'000;
 constexpr int64_t kHourMs = 3'600'000;
 constexpr int64_t kMaxCodeWindow = 400;  // lines of a function's code in one answer
 
-void SendJson(httplib::Response& res, const json& j) {
-  res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
-}
-
-bool Ready(const ServerContext& ctx, httplib::Response& res) {
-  if (ctx.telemetry_store != nullptr) return true;
-  SendError(res, 503, "unavailable", "this server keeps no telemetry (nor profiles)");
-  return false;
-}
-
 std::string LabelsText(const Labels& labels) {
   std::string out;
   for (const auto& [k, v] : labels) {
@@ -201,7 +190,7 @@ std::string Param(const httplib::Request& req, const char* name) {
 // ------------------------------------------------------------------ ingest
 
 void HandleIngest(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeUpload) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeUpload) || !TelemetryKept(ctx, res)) return;
   const bool multipart = req.is_multipart_form_data();
   auto ingest =
       ParsePyroscopeIngest([&req](const char* name) { return Param(req, name); }, multipart);
@@ -320,8 +309,9 @@ void HandleIngest(ServerContext& ctx, const httplib::Request& req, httplib::Resp
 
 // ------------------------------------------------------------------ queries
 
-// The chunks a query names: service, type, range (ms), labels and commit
-// from the request. On a bad parameter, answers 400 and returns false.
+// The chunks a query names: service, type, range (ms), labels and (unless
+// !by_commit) commit from the request. On a bad parameter, answers 400 and
+// returns false.
 struct ChunkQuery {
   ProfileQuery query;
   Labels labels;
@@ -329,7 +319,7 @@ struct ChunkQuery {
 };
 
 bool ReadChunks(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                ChunkQuery* out) {
+                ChunkQuery* out, bool by_commit = true) {
   ProfileQuery& q = out->query;
   q.service = Param(req, "service");
   q.profile_type = Param(req, "type");
@@ -340,19 +330,12 @@ bool ReadChunks(ServerContext& ctx, const httplib::Request& req, httplib::Respon
     return false;
   }
   const int64_t now_ms = ctx.now() * 1000;
-  auto until = IntParam(req, "until", now_ms, 0, INT64_MAX / 2);
-  if (!until.ok()) {
-    SendError(res, 400, "invalid_argument", "until: " + until.status().message(), "until");
+  if (!ReadIntParam(req, res, "until", now_ms, 0, INT64_MAX / 2, &q.until) ||
+      !ReadIntParam(req, res, "from", std::max<int64_t>(0, q.until - kHourMs), 0, INT64_MAX / 2,
+                    &q.from)) {
     return false;
   }
-  auto from = IntParam(req, "from", std::max<int64_t>(0, *until - kHourMs), 0, INT64_MAX / 2);
-  if (!from.ok()) {
-    SendError(res, 400, "invalid_argument", "from: " + from.status().message(), "from");
-    return false;
-  }
-  q.from = *from;
-  q.until = *until;
-  q.commit = Param(req, "commit");
+  if (by_commit) q.commit = Param(req, "commit");
   q.limit = kMaxChunksPerQuery;
   const std::string labels = Param(req, "labels");
   if (!labels.empty()) {
@@ -396,7 +379,7 @@ json CommitsJson(const std::vector<ProfileChunk>& chunks) {
 }
 
 void HandleServices(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
   auto series = ctx.telemetry_store->ListProfileSeries();
   if (!series.ok()) {
     SendStatus(res, series.status());
@@ -414,13 +397,9 @@ void HandleServices(ServerContext& ctx, const httplib::Request& req, httplib::Re
 }
 
 void HandleFlamegraph(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
-  auto max_nodes = IntParam(req, "max_nodes", kDefaultMaxNodes, 2, kMaxMaxNodes);
-  if (!max_nodes.ok()) {
-    SendError(res, 400, "invalid_argument", "max_nodes: " + max_nodes.status().message(),
-              "max_nodes");
-    return;
-  }
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
+  int64_t max_nodes = 0;
+  if (!ReadIntParam(req, res, "max_nodes", kDefaultMaxNodes, 2, kMaxMaxNodes, &max_nodes)) return;
   ChunkQuery q;
   if (!ReadChunks(ctx, req, res, &q)) return;
   CallTree merged;
@@ -437,7 +416,7 @@ void HandleFlamegraph(ServerContext& ctx, const httplib::Request& req, httplib::
     lines.Merge(*table);
   }
   const size_t before = merged.size();
-  merged.Prune(static_cast<size_t>(*max_nodes));
+  merged.Prune(static_cast<size_t>(max_nodes));
   json hottest = json::array();
   for (const auto& f : lines.HottestFunctions(20, LineProfile::Order::kBySelf)) {
     hottest.push_back({{"name", f.name}, {"self", f.self}, {"total", f.total}});
@@ -464,27 +443,23 @@ void HandleFlamegraph(ServerContext& ctx, const httplib::Request& req, httplib::
 }
 
 void HandleFunction(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
   const std::string name = Param(req, "name");
   if (name.empty()) {
     SendError(res, 400, "invalid_argument",
               "name is required: the function's name as the flame graph shows it", "name");
     return;
   }
+  // Every chunk of the range, whatever its commit: they list the commits
+  // seen, heaviest first; the function's lines come from one commit's.
   ChunkQuery q;
   const std::string asked_commit = Param(req, "commit");
-  if (!ReadChunks(ctx, req, res, &q)) return;
-  // Every commit seen in the range, heaviest first; the function's lines at one.
+  if (!ReadChunks(ctx, req, res, &q, /*by_commit=*/false)) return;
   json commits = CommitsJson(q.chunks);
-  if (!asked_commit.empty()) {
-    // ReadChunks filtered by commit; list the others of the range too.
-    ChunkQuery all;
-    httplib::Request copy = req;
-    copy.params.erase("commit");
-    httplib::Response ignored;
-    if (ReadChunks(ctx, copy, ignored, &all)) commits = CommitsJson(all.chunks);
-  }
-  if (q.chunks.empty()) {
+  const bool found = std::any_of(q.chunks.begin(), q.chunks.end(), [&](const ProfileChunk& c) {
+    return asked_commit.empty() || c.commit == asked_commit;
+  });
+  if (!found) {
     SendError(res, 404, "not_found",
               "no " + q.query.profile_type + " profiles of " + q.query.service + " in this range" +
                   (asked_commit.empty() ? "" : " at commit " + asked_commit) +

@@ -40,4 +40,26 @@ Result<int64_t> IntParam(const httplib::Request& req, const char* name, int64_t 
   return value;
 }
 
+bool ReadIntParam(const httplib::Request& req, httplib::Response& res, const char* name,
+                  int64_t fallback, int64_t min, int64_t max, int64_t* out) {
+  auto v = IntParam(req, name, fallback, min, max);
+  if (!v.ok()) {
+    SendError(res, 400, "invalid_argument", std::string(name) + ": " + v.status().message(), name);
+    return false;
+  }
+  *out = *v;
+  return true;
+}
+
+bool TelemetryKept(const ServerContext& ctx, httplib::Response& res) {
+  if (ctx.telemetry_store != nullptr) return true;
+  SendError(res, 503, "unavailable", "this server keeps no telemetry");
+  return false;
+}
+
+void SendJson(httplib::Response& res, const nlohmann::ordered_json& j) {
+  res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
 }  // namespace srclink::server

@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 
 #include "core/provider.h"
 #include "core/status.h"
@@ -26,5 +27,16 @@ const HostRegistry& Hosts(const ServerContext& ctx);
 // InvalidArgument: "\"abc\" is not an integer from 1 to 1000".
 Result<int64_t> IntParam(const httplib::Request& req, const char* name, int64_t fallback,
                          int64_t min, int64_t max);
+
+// IntParam, answering 400 naming the parameter when it is bad; returns false then.
+bool ReadIntParam(const httplib::Request& req, httplib::Response& res, const char* name,
+                  int64_t fallback, int64_t min, int64_t max, int64_t* out);
+
+// True when the server keeps telemetry (errors, code origins, profiles);
+// else answers 503 saying so and returns false.
+bool TelemetryKept(const ServerContext& ctx, httplib::Response& res);
+
+// `j` as the JSON answer (invalid UTF-8 replaced).
+void SendJson(httplib::Response& res, const nlohmann::ordered_json& j);
 
 }  // namespace srclink::server

@@ -16,29 +16,6 @@ using json = nlohmann::ordered_json;
 
 constexpr int64_t kMaxListing = 1000;
 
-void SendJson(httplib::Response& res, const json& j) {
-  res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
-}
-
-bool Ready(const ServerContext& ctx, httplib::Response& res) {
-  if (ctx.telemetry_store != nullptr) return true;
-  SendError(res, 503, "unavailable", "this server keeps no telemetry");
-  return false;
-}
-
-// A bad integer parameter answers 400 naming it; returns false then.
-bool ReadInt(const httplib::Request& req, httplib::Response& res, const char* name,
-             int64_t fallback, int64_t min, int64_t max, int64_t* out) {
-  auto v = IntParam(req, name, fallback, min, max);
-  if (!v.ok()) {
-    SendError(res, 400, "invalid_argument", std::string(name) + ": " + v.status().message(), name);
-    return false;
-  }
-  *out = *v;
-  return true;
-}
-
 // Where a service's code is when its telemetry did not say: what was learnt
 // for that version, else for its most recent version.
 CodeLocation Learnt(ServerContext& ctx, const std::string& service, const std::string& version) {
@@ -76,7 +53,7 @@ json GroupJson(const ErrorGroup& g) {
 }
 
 void HandleServices(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
   auto services = ctx.telemetry_store->ListServices();
   if (!services.ok()) return SendStatus(res, services.status());
   json list = json::array();
@@ -98,16 +75,16 @@ void HandleServices(ServerContext& ctx, const httplib::Request& req, httplib::Re
 }
 
 void HandleErrors(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
   ErrorGroupFilter filter;
   filter.service = req.get_param_value("service");
   filter.environment = req.get_param_value("environment");
   filter.version = req.get_param_value("version");
   filter.query = req.get_param_value("q");
   int64_t limit = 0;
-  if (!ReadInt(req, res, "since", 0, 0, INT64_MAX, &filter.since) ||
-      !ReadInt(req, res, "until", 0, 0, INT64_MAX, &filter.until) ||
-      !ReadInt(req, res, "limit", 100, 1, kMaxListing, &limit)) {
+  if (!ReadIntParam(req, res, "since", 0, 0, INT64_MAX, &filter.since) ||
+      !ReadIntParam(req, res, "until", 0, 0, INT64_MAX, &filter.until) ||
+      !ReadIntParam(req, res, "limit", 100, 1, kMaxListing, &limit)) {
     return;
   }
   filter.limit = static_cast<size_t>(limit);
@@ -120,7 +97,7 @@ void HandleErrors(ServerContext& ctx, const httplib::Request& req, httplib::Resp
 
 // The latest event of a group, its frames resolved at its commit.
 void HandleError(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
   int64_t id = 0;
   {
     std::string text = req.matches[1];
@@ -131,8 +108,8 @@ void HandleError(ServerContext& ctx, const httplib::Request& req, httplib::Respo
     }
   }
   int64_t context = 0, events = 0;
-  if (!ReadInt(req, res, "context", kDefaultSnippetContext, 0, kMaxSnippetContext, &context) ||
-      !ReadInt(req, res, "events", 1, 1, 100, &events)) {
+  if (!ReadIntParam(req, res, "context", kDefaultSnippetContext, 0, kMaxSnippetContext, &context) ||
+      !ReadIntParam(req, res, "events", 1, 1, 100, &events)) {
     return;
   }
   const bool snippets = req.get_param_value("snippets") != "false";
@@ -195,10 +172,10 @@ void HandleError(ServerContext& ctx, const httplib::Request& req, httplib::Respo
 }
 
 void HandleCodeOrigins(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-  if (!Allow(ctx, req, res, kScopeRead) || !Ready(ctx, res)) return;
+  if (!Allow(ctx, req, res, kScopeRead) || !TelemetryKept(ctx, res)) return;
   int64_t limit = 0, context = 0;
-  if (!ReadInt(req, res, "limit", 100, 1, kMaxListing, &limit) ||
-      !ReadInt(req, res, "context", kDefaultSnippetContext, 0, kMaxSnippetContext, &context)) {
+  if (!ReadIntParam(req, res, "limit", 100, 1, kMaxListing, &limit) ||
+      !ReadIntParam(req, res, "context", kDefaultSnippetContext, 0, kMaxSnippetContext, &context)) {
     return;
   }
   const bool snippets = req.get_param_value("snippets") == "true";
