@@ -10,33 +10,15 @@
 # Needs: git, go, curl, python3.
 set -euo pipefail
 
-fail() { echo "FAIL: go_pprof_test: $*" >&2; exit 1; }
-
+TEST_NAME=go_pprof_test
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-[[ -x "${SRCLINK_BINARY:-}" ]] || fail "set SRCLINK_BINARY to the srclink executable"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 for tool in git go curl python3; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install golang-go)"
 done
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-: >"$work/gitconfig"
-export GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1 HOME="$work"
-export GIT_AUTHOR_NAME=srclink GIT_AUTHOR_EMAIL=srclink@example.com
-export GIT_COMMITTER_NAME=srclink GIT_COMMITTER_EMAIL=srclink@example.com
 export GOCACHE="$work/gocache" GOPATH="$work/gopath" GOPROXY=off GOFLAGS=-mod=mod GOTOOLCHAIN=local
 
 # --- The repository: a Go module with the program as cmd/burner/main.go.
@@ -54,17 +36,7 @@ sha="$(git -C "$repo" rev-parse HEAD)"
 "$work/burner" "$work/cpu.pprof" || fail "the program failed"
 
 # --- srclink serve with keys; upload; push the profile.
-data="$work/data"
-key="$("$SRCLINK_BINARY" keys create --data "$data" --name e2e --scope upload,read 2>/dev/null)"
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-"$SRCLINK_BINARY" serve --listen "127.0.0.1:$port" --data "$data" >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || fail "srclink serve exited: $(cat "$work/serve.log")"
-  sleep 0.1
-done
+start_serve
 SRCLINK_API_KEY="$key" "$SRCLINK_BINARY" upload --directory "$repo" --server "$base" \
   >"$work/upload.log" 2>&1 || fail "upload failed: $(cat "$work/upload.log")"
 name="burner.cpu{service_repository=https://github.com/acme/shop,service_git_ref=main}"

@@ -13,36 +13,18 @@
 # Needs: git, node, curl, python3 and tests/integration/node_modules (npm ci).
 set -euo pipefail
 
-fail() { echo "FAIL: telemetry_e2e_test: $*" >&2; exit 1; }
-
+TEST_NAME=telemetry_e2e_test
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-[[ -x "${SRCLINK_BINARY:-}" ]] || fail "set SRCLINK_BINARY to the srclink executable"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 [[ -d "$here/node_modules/dd-trace" ]] || fail "node_modules missing; run: (cd $here && npm ci)"
 for tool in git node curl python3; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
 
 # --- The repository: the dd-trace app as app/server.js, and the files the
 # OTel app's code.* attributes name (src/routes/users.js line 42).
-: >"$work/gitconfig"
-export GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1 HOME="$work"
-export GIT_AUTHOR_NAME=srclink GIT_AUTHOR_EMAIL=srclink@example.com
-export GIT_COMMITTER_NAME=srclink GIT_COMMITTER_EMAIL=srclink@example.com
 repo="$work/shop"
 mkdir -p "$repo/app" "$repo/src/routes"
 cp "$here/dd_trace_app.js" "$repo/app/server.js"
@@ -56,18 +38,7 @@ git -C "$repo" remote add origin https://github.com/acme/shop.git
 sha="$(git -C "$repo" rev-parse HEAD)"
 
 # --- srclink serve with keys, taking tracers' traffic without one.
-data="$work/data"
-key="$("$SRCLINK_BINARY" keys create --data "$data" --name e2e --scope upload,read 2>/dev/null)"
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-"$SRCLINK_BINARY" serve --listen "127.0.0.1:$port" --data "$data" --accept-agent-traffic \
-  >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "$base/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || fail "srclink serve exited: $(cat "$work/serve.log")"
-  sleep 0.1
-done
+start_serve --accept-agent-traffic
 SRCLINK_API_KEY="$key" "$SRCLINK_BINARY" upload --directory "$repo" --server "$base" \
   >"$work/upload.log" 2>&1 || fail "upload failed: $(cat "$work/upload.log")"
 
