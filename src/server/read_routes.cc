@@ -1,6 +1,6 @@
 // The read side of `srclink serve` (docs/API.md, "Read"): resolve, snippets,
-// /go/ redirects and listings. All need scope `read` (file paths and contents
-// are the repository's), except under --no-auth.
+// /go/ redirects, listings and one commit's detail. All need scope `read`
+// (file paths and contents are the repository's), except under --no-auth.
 //
 // Authentication for /go/: tools that only template URLs (Grafana data
 // links, Jaeger, Kibana) cannot set headers, so /go/file, /go/blame and
@@ -19,12 +19,15 @@
 // one string.
 #include <httplib.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/frame.h"
@@ -450,10 +453,114 @@ void HandleRepositories(ServerContext& ctx, const httplib::Request& req, httplib
       "application/json");
 }
 
-void HandleCommits(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+// {id} and, for one commit, {sha} of /api/v1/repositories/{id}/commits[/{sha}].
+struct CommitsPath {
+  std::string id;
+  std::optional<std::string> sha;
+};
+
+// httplib decodes the path before matching routes ("github.com%2Facme%2Fshop"
+// arrives as "github.com/acme/shop"), so when the client percent-encoded {id}
+// and {sha} (the documented form), the raw target's segments say exactly
+// where each ends: a ref may be named "commits" or hold "/commits/". Else (an
+// id given with its slashes) the route's groups say: the listing's
+// "(.+)/commits", the commit's greedy "(.+)/commits/(.+)".
+CommitsPath ParseCommitsPath(const httplib::Request& req) {
+  constexpr std::string_view kPrefix = "/api/v1/repositories/";
+  std::string_view target = req.target;
+  target = target.substr(0, target.find('?'));
+  if (target.starts_with(kPrefix)) {
+    target.remove_prefix(kPrefix.size());
+    std::vector<std::string_view> segments;
+    for (size_t start = 0;;) {
+      size_t slash = target.find('/', start);
+      segments.push_back(target.substr(start, slash - start));
+      if (slash == std::string_view::npos || segments.size() > 3) break;
+      start = slash + 1;
+    }
+    const bool listing = segments.size() == 2;
+    if ((listing || segments.size() == 3) && segments[1] == "commits" && !segments[0].empty() &&
+        (listing || !segments[2].empty())) {
+      CommitsPath path{httplib::detail::decode_url(std::string(segments[0]), false), {}};
+      if (!listing) path.sha = httplib::detail::decode_url(std::string(segments[2]), false);
+      return path;
+    }
+  }
+  CommitsPath path;
+  if (req.matches.size() > 1) path.id = req.matches[1].str();
+  if (req.matches.size() > 2) path.sha = req.matches[2].str();
+  return path;
+}
+
+// How many of `files` have their contents stored: files with a blob id the
+// store has (one MissingBlobs call per kBlobBatch distinct ids).
+Result<int64_t> FilesWithContents(Store& store, const std::vector<TrackedPath>& files) {
+  constexpr size_t kBlobBatch = 10000;
+  std::vector<std::string> ids;
+  ids.reserve(files.size());
+  for (const TrackedPath& f : files) {
+    if (!f.blob_id.empty()) ids.push_back(f.blob_id);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::unordered_set<std::string> missing;
+  for (size_t i = 0; i < ids.size(); i += kBlobBatch) {
+    std::vector<std::string> batch(
+        ids.begin() + static_cast<ptrdiff_t>(i),
+        ids.begin() + static_cast<ptrdiff_t>(std::min(i + kBlobBatch, ids.size())));
+    Result<std::vector<std::string>> absent = store.MissingBlobs(batch);
+    if (!absent.ok()) return absent.status();
+    for (std::string& id : *absent) missing.insert(std::move(id));
+  }
+  int64_t with_contents = 0;
+  for (const TrackedPath& f : files) {
+    if (!f.blob_id.empty() && missing.count(f.blob_id) == 0) ++with_contents;
+  }
+  return with_contents;
+}
+
+void HandleCommit(ServerContext& ctx, const CommitsPath& path, const httplib::Request& req,
+                  httplib::Response& res) {
   if (!Allow(ctx, req, res, kScopeRead, false)) return;
-  // httplib decodes the path: "github.com%2Facme%2Fshop" arrives as "github.com/acme/shop".
-  std::string id = req.matches.size() > 1 ? req.matches[1].str() : std::string();
+  Result<RepositoryUrl> repo = ParseRepository(ctx, path.id);
+  if (!repo.ok()) return SendStatus(res, repo.status(), "id");
+  const std::string repository_id = repo->Id();
+  // A full SHA, a unique prefix, or a branch or tag, as everywhere.
+  Result<std::string> sha = ctx.commits->ResolveSha(repository_id, path.sha.value_or(""));
+  if (!sha.ok()) return SendStatus(res, sha.status(), "sha");
+  Result<CommitInfo> info = ctx.store->GetCommit(repository_id, *sha);
+  if (!info.ok()) {
+    return SendStatus(res,
+                      info.status().code() == Status::Code::kNotFound
+                          ? CommitNotUploaded(repository_id, *sha)
+                          : info.status(),
+                      "sha");
+  }
+  Result<std::vector<TrackedPath>> files = ctx.store->GetCommitFiles(repository_id, *sha);
+  if (!files.ok()) return SendStatus(res, files.status(), "sha");
+  Result<int64_t> with_contents = FilesWithContents(*ctx.store, *files);
+  if (!with_contents.ok()) return SendStatus(res, with_contents.status());
+  Result<std::vector<std::string>> refs = ctx.store->ListRefs(repository_id, *sha);
+  if (!refs.ok()) return SendStatus(res, refs.status());
+  res.set_content(json{{"repository_id", repository_id},
+                       {"commit_sha", info->commit_sha},
+                       {"parent_sha", info->parent_sha},
+                       {"source", info->source},
+                       {"uploaded_at", info->uploaded_at},
+                       {"file_count", info->file_count},
+                       {"has_blob_ids", info->has_blob_ids},
+                       {"files_with_contents", *with_contents},
+                       {"refs", *refs}}
+                      .dump(-1, ' ', false, json::error_handler_t::replace),
+                  "application/json");
+}
+
+void HandleCommits(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+  const CommitsPath path = ParseCommitsPath(req);
+  // "…/commits/commits" matches this route first: the commit (a ref) named "commits".
+  if (path.sha) return HandleCommit(ctx, path, req, res);
+  if (!Allow(ctx, req, res, kScopeRead, false)) return;
+  const std::string& id = path.id;
   Result<RepositoryUrl> repo = ParseRepository(ctx, id);
   if (!repo.ok()) return SendStatus(res, repo.status(), "id");
   const std::string repository_id = repo->Id();
@@ -506,9 +613,17 @@ void RegisterReadRoutes(httplib::Server& http, ServerContext& ctx) {
   http.Get("/api/v1/repositories", [c](const httplib::Request& req, httplib::Response& res) {
     HandleRepositories(*c, req, res);
   });
+  // The listing first: "(.+)/commits" matches only paths ending in /commits,
+  // some of which the commit's "(.+)/commits/(.+)" matches too (a repository
+  // named "commits": …/acme/commits/commits). ParseCommitsPath sorts out the
+  // rest (a ref named "commits").
   http.Get(
       R"(/api/v1/repositories/(.+)/commits)",
       [c](const httplib::Request& req, httplib::Response& res) { HandleCommits(*c, req, res); });
+  http.Get(R"(/api/v1/repositories/(.+)/commits/(.+))",
+           [c](const httplib::Request& req, httplib::Response& res) {
+             HandleCommit(*c, ParseCommitsPath(req), req, res);
+           });
 }
 
 }  // namespace srclink::server

@@ -161,6 +161,7 @@ void TelemetryAggregator::AddError(const ErrorEvent& e, int64_t now) {
   }
   ++d.count;
   ++g.versions[e.service.version];
+  ++g.hours[HourStart(time)];
   g.events.push_back(EventJson(e, trace, tags, time));
   if (g.events.size() > options_.events_per_group) g.events.erase(g.events.begin());
 }
@@ -228,6 +229,7 @@ Status TelemetryAggregator::Flush() {
   for (auto& [key, g] : groups) {
     ErrorGroupDelta d = g.delta;
     for (const auto& [version, count] : g.versions) d.versions.emplace_back(version, count);
+    d.hours.assign(g.hours.begin(), g.hours.end());
     d.events = g.events;
     errors.push_back(std::move(d));
   }
@@ -257,6 +259,7 @@ Status TelemetryAggregator::Flush() {
     newer.delta.count += g.delta.count;
     newer.delta.first_seen = std::min(newer.delta.first_seen, g.delta.first_seen);
     for (const auto& [v, c] : g.versions) newer.versions[v] += c;
+    for (const auto& [h, c] : g.hours) newer.hours[h] += c;
   }
   for (auto& [key, d] : origins) {
     auto [it, inserted] = origins_.try_emplace(key, d);

@@ -73,7 +73,8 @@ class TelemetryAggregator : public TelemetrySink {
   struct PendingGroup {
     ErrorGroupDelta delta;
     std::map<std::string, int64_t> versions;
-    std::vector<std::string> events;  // JSON, newest last, at most events_per_group
+    std::map<int64_t, int64_t> hours;  // hour start (unix ms) → events
+    std::vector<std::string> events;   // JSON, newest last, at most events_per_group
   };
 
   void AddError(const ErrorEvent& e, int64_t now);

@@ -1,6 +1,8 @@
 #include "server/telemetry_routes.h"
 
+#include <array>
 #include <charconv>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "server/resolve_request.h"
@@ -15,6 +17,28 @@ namespace {
 using json = nlohmann::ordered_json;
 
 constexpr int64_t kMaxListing = 1000;
+constexpr int kHourlyBuckets = 24;  // "hourly": the last day, for a sparkline
+
+// The first of the kHourlyBuckets hours that end with the current one (the
+// server's clock).
+int64_t FirstHourlyHour(const ServerContext& ctx) {
+  return HourStart(ctx.now() * 1000) - (kHourlyBuckets - 1) * kHourMs;
+}
+
+// The group's counts per hour from `first_hour`, oldest first: kHourlyBuckets
+// integers, 0 for hours without errors; later hours (clocks ahead of the
+// server's) are left out.
+json HourlyJson(const std::map<int64_t, HourCounts>& hours, int64_t group_id, int64_t first_hour) {
+  std::array<int64_t, kHourlyBuckets> counts{};
+  if (auto it = hours.find(group_id); it != hours.end()) {
+    for (const auto& [hour, count] : it->second) {
+      if (hour < first_hour) continue;
+      int64_t i = (hour - first_hour) / kHourMs;
+      if (i < kHourlyBuckets) counts[static_cast<size_t>(i)] += count;
+    }
+  }
+  return counts;
+}
 
 // Where a service's code is when its telemetry did not say: what was learnt
 // for that version, else for its most recent version.
@@ -90,8 +114,18 @@ void HandleErrors(ServerContext& ctx, const httplib::Request& req, httplib::Resp
   filter.limit = static_cast<size_t>(limit);
   auto groups = ctx.telemetry_store->ListErrorGroups(filter);
   if (!groups.ok()) return SendStatus(res, groups.status());
+  std::vector<int64_t> ids;
+  ids.reserve(groups->size());
+  for (const auto& g : *groups) ids.push_back(g.id);
+  const int64_t first_hour = FirstHourlyHour(ctx);
+  auto hours = ctx.telemetry_store->ErrorHours(ids, first_hour);
+  if (!hours.ok()) return SendStatus(res, hours.status());
   json list = json::array();
-  for (const auto& g : *groups) list.push_back(GroupJson(g));
+  for (const auto& g : *groups) {
+    json j = GroupJson(g);
+    j["hourly"] = HourlyJson(*hours, g.id, first_hour);
+    list.push_back(std::move(j));
+  }
   SendJson(res, {{"errors", std::move(list)}});
 }
 
@@ -116,6 +150,10 @@ void HandleError(ServerContext& ctx, const httplib::Request& req, httplib::Respo
   auto group = ctx.telemetry_store->GetErrorGroup(id);
   if (!group.ok()) return SendStatus(res, group.status(), "id");
   json out = GroupJson(*group);
+  const int64_t first_hour = FirstHourlyHour(ctx);
+  auto hours = ctx.telemetry_store->ErrorHours({id}, first_hour);
+  if (!hours.ok()) return SendStatus(res, hours.status());
+  out["hourly"] = HourlyJson(*hours, id, first_hour);
   auto kept = ctx.telemetry_store->ListErrorEvents(id, static_cast<size_t>(events));
   if (!kept.ok()) return SendStatus(res, kept.status());
   json list = json::array();

@@ -182,6 +182,8 @@ class PostgresStore final : public Store {
   Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                std::string_view prefix, size_t limit) override;
   Result<std::string> FindRef(std::string_view repository_id, std::string_view full_name) override;
+  Result<std::vector<std::string>> ListRefs(std::string_view repository_id,
+                                            std::string_view commit_sha) override;
   Result<std::vector<RepositoryInfo>> ListRepositories() override;
   Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id,
                                               size_t limit) override;
@@ -626,6 +628,21 @@ Result<std::string> PostgresStore::FindRef(std::string_view repository_id,
   if (!r.ok()) return r.status();
   if (PQntuples(r->get()) == 0) return std::string();
   return std::string(PQgetvalue(r->get(), 0, 0));
+}
+
+Result<std::vector<std::string>> PostgresStore::ListRefs(std::string_view repository_id,
+                                                         std::string_view commit_sha) {
+  Result<std::unique_ptr<Conn>> conn = Acquire();
+  if (!conn.ok()) return conn.status();
+  // The repository's refs are few: its primary key's prefix is enough.
+  Result<PgResult> r = (*conn)->Exec(
+      "SELECT f.name FROM refs f JOIN repositories r ON r.id = f.repo "
+      "WHERE r.repository_id = $1 AND f.sha = $2 ORDER BY f.name",
+      {Param(repository_id), Param(commit_sha)});
+  if (!r.ok()) return r.status();
+  std::vector<std::string> names;
+  for (int i = 0; i < PQntuples(r->get()); ++i) names.emplace_back(PQgetvalue(r->get(), i, 0));
+  return names;
 }
 
 Result<std::vector<RepositoryInfo>> PostgresStore::ListRepositories() {

@@ -112,6 +112,15 @@ CREATE TABLE profiles (
 CREATE INDEX profiles_by_series ON profiles (service, profile_type, end_ms);
 CREATE INDEX profiles_by_end ON profiles (end_ms);
 )sql",
+    R"sql(
+CREATE TABLE error_hours (
+  group_id BIGINT NOT NULL REFERENCES error_groups (id) ON DELETE CASCADE,
+  hour BIGINT NOT NULL,
+  count BIGINT NOT NULL,
+  PRIMARY KEY (group_id, hour)
+);
+CREATE INDEX error_hours_by_hour ON error_hours (hour);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -165,21 +174,6 @@ Param Limit(size_t limit) {
   return Param(static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
 }
 
-Status CheckDelta(const ErrorGroupDelta& d) {
-  if (d.count < 0) {
-    return Status::InvalidArgument("error group " + d.fingerprint + " of service '" + d.service +
-                                   "' has a negative count " + std::to_string(d.count));
-  }
-  for (const std::string& e : d.events) {
-    if (e.size() <= kMaxErrorEventBytes) continue;
-    return Status::InvalidArgument("an event of error group " + d.fingerprint + " of service '" +
-                                   d.service + "' has " + std::to_string(e.size()) +
-                                   " bytes, more than the " + std::to_string(kMaxErrorEventBytes) +
-                                   " allowed");
-  }
-  return Status::Ok();
-}
-
 class PostgresTelemetryStore final : public TelemetryStore {
  public:
   PostgresTelemetryStore(std::unique_ptr<pg::Pool> pool, size_t max_events)
@@ -190,6 +184,8 @@ class PostgresTelemetryStore final : public TelemetryStore {
   Result<std::vector<ErrorGroup>> ListErrorGroups(const ErrorGroupFilter& filter) override;
   Result<ErrorGroup> GetErrorGroup(int64_t id) override;
   Result<std::vector<std::string>> ListErrorEvents(int64_t group_id, size_t limit) override;
+  Result<std::map<int64_t, HourCounts>> ErrorHours(const std::vector<int64_t>& group_ids,
+                                                   int64_t since) override;
   Status AddCodeOrigins(const std::vector<CodeOriginDelta>& deltas) override;
   Result<std::vector<CodeOrigin>> ListCodeOrigins(std::string_view service, size_t limit) override;
   Status PutServiceTags(const std::vector<ServiceTags>& tags) override;
@@ -251,7 +247,7 @@ Status PostgresTelemetryStore::Migrate() {
 
 Status PostgresTelemetryStore::AddErrors(const std::vector<ErrorGroupDelta>& deltas) {
   for (const ErrorGroupDelta& d : deltas) {
-    if (Status s = CheckDelta(d); !s.ok()) return s;
+    if (Status s = CheckErrorGroupDelta(d); !s.ok()) return s;
   }
   if (deltas.empty()) return Status::Ok();
   auto rounds = Rounds(deltas, [](const ErrorGroupDelta& d) {
@@ -316,7 +312,8 @@ Status PostgresTelemetryStore::AddErrorRound(Conn& c,
 
   ArrayParam v_group, v_name, v_count, v_first, v_last;
   ArrayParam e_group, e_seen, e_event;
-  bool any_version = false, any_event = false;
+  ArrayParam h_group, h_hour, h_count;
+  bool any_version = false, any_event = false, any_hour = false;
   for (const ErrorGroupDelta* d : round) {
     auto it = ids.find(Key3(d->service, d->environment, d->fingerprint));
     if (it == ids.end()) {
@@ -333,6 +330,14 @@ Status PostgresTelemetryStore::AddErrorRound(Conn& c,
       v_first.Add(d->first_seen);
       v_last.Add(d->last_seen);
       any_version = true;
+    }
+    std::map<int64_t, int64_t> hours;  // one row per hour
+    for (const auto& [hour, n] : d->hours) hours[hour] += n;
+    for (const auto& [hour, n] : hours) {
+      h_group.Add(id);
+      h_hour.Add(hour);
+      h_count.Add(n);
+      any_hour = true;
     }
     if (max_events_ == 0 || d->events.empty()) continue;
     size_t start = d->events.size() > max_events_ ? d->events.size() - max_events_ : 0;
@@ -352,6 +357,14 @@ Status PostgresTelemetryStore::AddErrorRound(Conn& c,
         "count = v.count + EXCLUDED.count, first_seen = LEAST(v.first_seen, EXCLUDED.first_seen), "
         "last_seen = GREATEST(v.last_seen, EXCLUDED.last_seen)",
         {v_group.Done(), v_name.Done(), v_count.Done(), v_first.Done(), v_last.Done()});
+    if (!r.ok()) return r.status();
+  }
+  if (any_hour) {
+    r = c.Exec(
+        "INSERT INTO error_hours AS h (group_id, hour, count) "
+        "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) "
+        "ON CONFLICT (group_id, hour) DO UPDATE SET count = h.count + EXCLUDED.count",
+        {h_group.Done(), h_hour.Done(), h_count.Done()});
     if (!r.ok()) return r.status();
   }
   if (any_event) {
@@ -471,6 +484,25 @@ Result<std::vector<std::string>> PostgresTelemetryStore::ListErrorEvents(int64_t
   if (!r.ok()) return r.status();
   for (int i = 0; i < PQntuples(r->get()); ++i) events.push_back(Text(r->get(), i, 0));
   return events;
+}
+
+Result<std::map<int64_t, HourCounts>> PostgresTelemetryStore::ErrorHours(
+    const std::vector<int64_t>& group_ids, int64_t since) {
+  std::map<int64_t, HourCounts> hours;
+  if (group_ids.empty()) return hours;
+  ArrayParam ids;
+  for (int64_t id : group_ids) ids.Add(id);
+  Result<std::unique_ptr<Conn>> conn = pool_->Acquire();
+  if (!conn.ok()) return conn.status();
+  Result<PgResult> r = (*conn)->Exec(
+      "SELECT group_id, hour, count FROM error_hours WHERE group_id = ANY ($1::bigint[]) "
+      "AND hour >= $2 ORDER BY group_id, hour",
+      {ids.Done(), Param(since)});
+  if (!r.ok()) return r.status();
+  for (int i = 0; i < PQntuples(r->get()); ++i) {
+    hours[Int(r->get(), i, 0)].emplace_back(Int(r->get(), i, 1), Int(r->get(), i, 2));
+  }
+  return hours;
 }
 
 Status PostgresTelemetryStore::AddCodeOrigins(const std::vector<CodeOriginDelta>& deltas) {
@@ -726,12 +758,21 @@ Result<int64_t> PostgresTelemetryStore::CollectTelemetry(int64_t older_than) {
   int64_t removed = 0;
   Status s = pool_->InTransaction([&](Conn& c) -> Status {
     removed = 0;
-    // Events first; a group's versions go with it (ON DELETE CASCADE).
-    for (const char* sql : {"DELETE FROM error_events WHERE seen_at < $1",
-                            "DELETE FROM error_groups WHERE last_seen < $1",
-                            "DELETE FROM code_origins WHERE last_seen < $1",
-                            "DELETE FROM profiles WHERE end_ms < $1"}) {
-      Result<PgResult> r = c.Exec(sql, {Param(older_than)});
+    // Events and hour counts first; a group's versions and hours go with it
+    // (ON DELETE CASCADE, not counted).
+    const struct {
+      const char* sql;
+      int64_t bound;
+    } deletes[] = {
+        {"DELETE FROM error_events WHERE seen_at < $1", older_than},
+        // The hours that ended by older_than.
+        {"DELETE FROM error_hours WHERE hour <= $1", older_than - kHourMs},
+        {"DELETE FROM error_groups WHERE last_seen < $1", older_than},
+        {"DELETE FROM code_origins WHERE last_seen < $1", older_than},
+        {"DELETE FROM profiles WHERE end_ms < $1", older_than},
+    };
+    for (const auto& d : deletes) {
+      Result<PgResult> r = c.Exec(d.sql, {Param(d.bound)});
       if (!r.ok()) return r.status();
       removed += ToInt64(PQcmdTuples(r->get()));
     }

@@ -226,6 +226,8 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                std::string_view prefix, size_t limit) override;
   Result<std::string> FindRef(std::string_view repository_id, std::string_view full_name) override;
+  Result<std::vector<std::string>> ListRefs(std::string_view repository_id,
+                                            std::string_view commit_sha) override;
   Result<std::vector<RepositoryInfo>> ListRepositories() override;
   Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id,
                                               size_t limit) override;
@@ -846,6 +848,26 @@ Result<std::string> SqliteStore::FindRef(std::string_view repository_id,
   if (rc == SQLITE_ROW) return stmt.Text(0);
   if (rc != SQLITE_DONE) return c.Error("finding ref " + std::string(full_name));
   return std::string();
+}
+
+Result<std::vector<std::string>> SqliteStore::ListRefs(std::string_view repository_id,
+                                                       std::string_view commit_sha) {
+  std::vector<std::string> names;
+  Result<Lease> lease = Reader();
+  if (!lease.ok()) return lease.status();
+  Connection& c = **lease;
+  Result<int64_t> repo = RepoId(c, repository_id);
+  if (!repo.ok()) return repo.status();
+  if (*repo == 0) return names;
+  // The repository's refs are few: its primary key's prefix is enough.
+  Stmt stmt(c.Prepare("SELECT name FROM refs WHERE repo = ? AND sha = ? ORDER BY name"));
+  if (!stmt) return c.Error("listing the refs of commit " + std::string(commit_sha));
+  stmt.Bind(1, *repo);
+  stmt.Bind(2, commit_sha);
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) names.push_back(stmt.Text(0));
+  if (rc != SQLITE_DONE) return c.Error("listing the refs of commit " + std::string(commit_sha));
+  return names;
 }
 
 Result<std::vector<RepositoryInfo>> SqliteStore::ListRepositories() {

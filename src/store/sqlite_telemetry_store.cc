@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <map>
 #include <utility>
 
 #include "store/sqlite_connection.h"
@@ -111,25 +112,18 @@ CREATE TABLE profiles (
 CREATE INDEX profiles_by_series ON profiles (service, profile_type, end_ms);
 CREATE INDEX profiles_by_end ON profiles (end_ms);
 )sql"},
+    {3, R"sql(
+CREATE TABLE error_hours (
+  group_id INTEGER NOT NULL REFERENCES error_groups (id) ON DELETE CASCADE,
+  hour INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (group_id, hour)
+) WITHOUT ROWID;
+CREATE INDEX error_hours_by_hour ON error_hours (hour);
+)sql"},
 };
 
-constexpr int kLatestSchema = 2;
-
-Status CheckEvents(const ErrorGroupDelta& d) {
-  for (const std::string& e : d.events) {
-    if (e.size() > kMaxErrorEventBytes) {
-      return Status::InvalidArgument("an event of error group " + d.fingerprint + " of service '" +
-                                     d.service + "' has " + std::to_string(e.size()) +
-                                     " bytes, more than the " +
-                                     std::to_string(kMaxErrorEventBytes) + " allowed");
-    }
-  }
-  if (d.count < 0) {
-    return Status::InvalidArgument("error group " + d.fingerprint + " of service '" + d.service +
-                                   "' has a negative count " + std::to_string(d.count));
-  }
-  return Status::Ok();
-}
+constexpr int kLatestSchema = 3;
 
 int64_t SqlLimit(size_t limit) { return static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)); }
 
@@ -143,6 +137,8 @@ class SqliteTelemetryStore final : public TelemetryStore {
   Result<std::vector<ErrorGroup>> ListErrorGroups(const ErrorGroupFilter& filter) override;
   Result<ErrorGroup> GetErrorGroup(int64_t id) override;
   Result<std::vector<std::string>> ListErrorEvents(int64_t group_id, size_t limit) override;
+  Result<std::map<int64_t, HourCounts>> ErrorHours(const std::vector<int64_t>& group_ids,
+                                                   int64_t since) override;
   Status AddCodeOrigins(const std::vector<CodeOriginDelta>& deltas) override;
   Result<std::vector<CodeOrigin>> ListCodeOrigins(std::string_view service, size_t limit) override;
   Status PutServiceTags(const std::vector<ServiceTags>& tags) override;
@@ -204,7 +200,7 @@ Status SqliteTelemetryStore::MigrateLocked(Connection& c) {
 
 Status SqliteTelemetryStore::AddErrors(const std::vector<ErrorGroupDelta>& deltas) {
   for (const ErrorGroupDelta& d : deltas) {
-    if (Status s = CheckEvents(d); !s.ok()) return s;
+    if (Status s = CheckErrorGroupDelta(d); !s.ok()) return s;
   }
   if (deltas.empty()) return Status::Ok();
   Status s = db_->WriteTransaction([&](Connection& c) -> Status {
@@ -276,6 +272,21 @@ Status SqliteTelemetryStore::AddErrorLocked(Connection& c, const ErrorGroupDelta
       stmt.Bind(5, d.last_seen);
       if (stmt.Step() != SQLITE_DONE) {
         return c.Error("storing version '" + version + "' of error group " + d.fingerprint);
+      }
+    }
+  }
+  if (!d.hours.empty()) {
+    Stmt stmt(
+        c.Prepare("INSERT INTO error_hours (group_id, hour, count) VALUES (?, ?, ?) "
+                  "ON CONFLICT (group_id, hour) DO UPDATE SET count = count + excluded.count"));
+    if (!stmt) return c.Error("storing the hours of an error group");
+    for (const auto& [hour, count] : d.hours) {
+      stmt.Reset();
+      stmt.Bind(1, id);
+      stmt.Bind(2, hour);
+      stmt.Bind(3, count);
+      if (stmt.Step() != SQLITE_DONE) {
+        return c.Error("storing hour " + std::to_string(hour) + " of error group " + d.fingerprint);
       }
     }
   }
@@ -430,6 +441,34 @@ Result<std::vector<std::string>> SqliteTelemetryStore::ListErrorEvents(int64_t g
   if (rc != SQLITE_DONE)
     return c.Error("listing the events of error group " + std::to_string(group_id));
   return events;
+}
+
+Result<std::map<int64_t, HourCounts>> SqliteTelemetryStore::ErrorHours(
+    const std::vector<int64_t>& group_ids, int64_t since) {
+  std::map<int64_t, HourCounts> hours;
+  if (group_ids.empty()) return hours;
+  // The ids travel as one JSON array: one statement whatever their number.
+  std::string ids = "[";
+  for (int64_t id : group_ids) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(id);
+  }
+  ids += ']';
+  Result<sqlite::Database::Lease> lease = db_->Reader();
+  if (!lease.ok()) return lease.status();
+  Connection& c = **lease;
+  Stmt stmt(
+      c.Prepare("SELECT group_id, hour, count FROM error_hours WHERE group_id IN "
+                "(SELECT value FROM json_each(?1)) AND hour >= ?2 ORDER BY group_id, hour"));
+  if (!stmt) return c.Error("reading the hours of error groups");
+  stmt.Bind(1, ids);
+  stmt.Bind(2, since);
+  int rc;
+  while ((rc = stmt.Step()) == SQLITE_ROW) {
+    hours[stmt.Int(0)].emplace_back(stmt.Int(1), stmt.Int(2));
+  }
+  if (rc != SQLITE_DONE) return c.Error("reading the hours of error groups");
+  return hours;
 }
 
 Status SqliteTelemetryStore::AddCodeOrigins(const std::vector<CodeOriginDelta>& deltas) {
@@ -608,22 +647,33 @@ Result<int64_t> SqliteTelemetryStore::CollectTelemetry(int64_t older_than) {
   int64_t removed = 0;
   Status s = db_->WriteTransaction([&](Connection& c) -> Status {
     removed = 0;
-    // Events first (a group last seen before older_than has only older
-    // events), then versions of the groups that go, the groups, the origins.
-    static constexpr const char* kDeletes[] = {
-        "DELETE FROM error_events WHERE seen_at < ?",
-        "DELETE FROM error_versions WHERE group_id IN "
-        "(SELECT id FROM error_groups WHERE last_seen < ?)",
-        "DELETE FROM error_groups WHERE last_seen < ?",
-        "DELETE FROM code_origins WHERE last_seen < ?",
-        "DELETE FROM profiles WHERE end_ms < ?",
+    // Events and hour counts first (a group last seen before older_than has
+    // only older ones), then the versions and hours of the groups that go
+    // (not counted), the groups, the origins.
+    const struct {
+      const char* sql;
+      int64_t bound;
+      bool counted;
+    } deletes[] = {
+        {"DELETE FROM error_events WHERE seen_at < ?", older_than, true},
+        // The hours that ended by older_than.
+        {"DELETE FROM error_hours WHERE hour <= ?", older_than - kHourMs, true},
+        {"DELETE FROM error_versions WHERE group_id IN "
+         "(SELECT id FROM error_groups WHERE last_seen < ?)",
+         older_than, false},
+        {"DELETE FROM error_hours WHERE group_id IN "
+         "(SELECT id FROM error_groups WHERE last_seen < ?)",
+         older_than, false},
+        {"DELETE FROM error_groups WHERE last_seen < ?", older_than, true},
+        {"DELETE FROM code_origins WHERE last_seen < ?", older_than, true},
+        {"DELETE FROM profiles WHERE end_ms < ?", older_than, true},
     };
-    for (const char* sql : kDeletes) {
-      Stmt stmt(c.Prepare(sql));
+    for (const auto& d : deletes) {
+      Stmt stmt(c.Prepare(d.sql));
       if (!stmt) return c.Error("deleting old telemetry");
-      stmt.Bind(1, older_than);
+      stmt.Bind(1, d.bound);
       if (stmt.Step() != SQLITE_DONE) return c.Error("deleting old telemetry");
-      if (sql != kDeletes[1]) removed += sqlite3_changes(c.db());
+      if (d.counted) removed += sqlite3_changes(c.db());
     }
     return Status::Ok();
   });

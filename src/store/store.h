@@ -135,6 +135,11 @@ class Store {
   virtual Result<std::string> FindRef(std::string_view repository_id,
                                       std::string_view full_name) = 0;
 
+  // The full names of the refs whose latest upload points at `commit_sha`
+  // (a full SHA), sorted bytewise; empty when none (or no such commit).
+  virtual Result<std::vector<std::string>> ListRefs(std::string_view repository_id,
+                                                    std::string_view commit_sha) = 0;
+
   virtual Result<std::vector<RepositoryInfo>> ListRepositories() = 0;
   // Newest first.
   virtual Result<std::vector<CommitInfo>> ListCommits(std::string_view repository_id,

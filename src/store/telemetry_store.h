@@ -17,9 +17,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -27,6 +29,19 @@
 namespace srclink {
 
 inline constexpr size_t kMaxErrorEventBytes = 256u << 10;
+
+// Error counts are also kept per hour: an hour is named by its start, in
+// unix milliseconds (a multiple of kHourMs).
+inline constexpr int64_t kHourMs = 3'600'000;
+
+// The start of the hour holding `unix_ms` (rounded down, negative times too).
+inline int64_t HourStart(int64_t unix_ms) {
+  int64_t r = unix_ms % kHourMs;
+  return unix_ms - (r < 0 ? r + kHourMs : r);
+}
+
+// (hour start in unix ms, count) pairs.
+using HourCounts = std::vector<std::pair<int64_t, int64_t>>;
 
 // What one flush adds to one error group (service, environment, fingerprint).
 struct ErrorGroupDelta {
@@ -41,9 +56,18 @@ struct ErrorGroupDelta {
   int64_t count = 0;
   // Versions seen in this delta with their counts; "" is "no version".
   std::vector<std::pair<std::string, int64_t>> versions;
+  // The hours of the delta's events with their counts: (hour start in unix
+  // ms, a multiple of kHourMs; count >= 0). An hour may appear twice (counts add).
+  HourCounts hours;
   // The newest events of the delta, oldest first; each a JSON object as text.
   std::vector<std::string> events;
 };
+
+// InvalidArgument, naming the group, unless the delta's count and hour
+// counts are not negative, its hours start hours (HourStart(h) == h, h >= 0)
+// and its events are within kMaxErrorEventBytes. Both stores check this in
+// AddErrors.
+Status CheckErrorGroupDelta(const ErrorGroupDelta& delta);
 
 struct ErrorVersion {
   std::string version;
@@ -186,8 +210,10 @@ class TelemetryStore {
   // Creates or upgrades the telemetry tables (versioned, safe from several servers).
   virtual Status Migrate() = 0;
 
-  // Merges the deltas, creating groups as needed; keeps at most
-  // max_events_per_group newest events per group (older ones deleted).
+  // Merges the deltas, creating groups as needed (hour counts add too);
+  // keeps at most max_events_per_group newest events per group (older ones
+  // deleted). InvalidArgument (nothing stored) when CheckErrorGroupDelta
+  // refuses a delta.
   virtual Status AddErrors(const std::vector<ErrorGroupDelta>& deltas) = 0;
   // Newest last_seen first.
   virtual Result<std::vector<ErrorGroup>> ListErrorGroups(const ErrorGroupFilter& filter) = 0;
@@ -195,6 +221,11 @@ class TelemetryStore {
   virtual Result<ErrorGroup> GetErrorGroup(int64_t id) = 0;
   // The group's kept events, newest first.
   virtual Result<std::vector<std::string>> ListErrorEvents(int64_t group_id, size_t limit) = 0;
+  // The hour counts of the groups `group_ids` (one query), for hours starting
+  // at or after `since` (unix ms), oldest first. Groups with no such hour
+  // (or no such group) are absent from the map.
+  virtual Result<std::map<int64_t, HourCounts>> ErrorHours(const std::vector<int64_t>& group_ids,
+                                                           int64_t since) = 0;
 
   // Merges the deltas per (service, environment, resource); the entry frame,
   // version and git tags become those of the newest delta.
@@ -220,9 +251,11 @@ class TelemetryStore {
   // The chunks of one service and profile type in a time range, newest first.
   virtual Result<std::vector<ProfileChunk>> ReadProfiles(const ProfileQuery& query) = 0;
 
-  // Retention: deletes error groups and code origins last seen before
-  // `older_than`, events and profile chunks older than it; returns how many
-  // rows went.
+  // Retention: deletes error groups (with their versions and hours) and code
+  // origins last seen before `older_than`, events and profile chunks older
+  // than it, and the hour counts of hours that ended by it (hour + kHourMs <=
+  // older_than); returns how many rows went (a deleted group's versions and
+  // hours not counted).
   virtual Result<int64_t> CollectTelemetry(int64_t older_than) = 0;
 };
 

@@ -193,7 +193,8 @@ TEST_F(ContentFetchTest, FetchStoresBlobIdsAndContentsWithinLimits) {
   CommitUpload upload{kRepoId,      kUrl,
                       "unknown",    kSha,
                       "",           {{"README.md", ""}, {"big.bin", ""}, {"src/app/views.py", ""}},
-                      "datadog-ci", 1};
+                      "datadog-ci", 1,
+                      {}};
   ASSERT_TRUE(store_->PutCommit(upload).ok());
   StartFetch();
   auto queued = fetch_->Request(Source(), kSha);

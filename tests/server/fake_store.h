@@ -36,6 +36,10 @@ class FlakyStore : public Store {
     if (Down()) return Fail();
     return inner_->FindRef(r, name);
   }
+  Result<std::vector<std::string>> ListRefs(std::string_view r, std::string_view sha) override {
+    if (Down()) return Fail();
+    return inner_->ListRefs(r, sha);
+  }
   Result<std::vector<RepositoryInfo>> ListRepositories() override {
     if (Down()) return Fail();
     return inner_->ListRepositories();

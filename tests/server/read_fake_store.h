@@ -77,6 +77,17 @@ class FakeStore : public Store {
     auto it = refs_.find(Key(repository_id, name));
     return it == refs_.end() ? std::string() : it->second;
   }
+  Result<std::vector<std::string>> ListRefs(std::string_view repository_id,
+                                            std::string_view sha) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::string> out;  // refs_ is sorted by Key(repository, name)
+    const std::string prefix = Key(repository_id, "");
+    for (auto it = refs_.lower_bound(prefix); it != refs_.end() && it->first.starts_with(prefix);
+         ++it) {
+      if (it->second == sha) out.push_back(it->first.substr(prefix.size()));
+    }
+    return out;
+  }
   Result<std::vector<std::string>> FindCommits(std::string_view repository_id,
                                                std::string_view prefix, size_t limit) override {
     std::lock_guard<std::mutex> lock(mu_);

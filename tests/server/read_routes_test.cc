@@ -354,6 +354,125 @@ TEST_F(ReadRoutesTest, Listings) {
               "not_found", "id", "no uploaded commits");
 }
 
+// A commit whose contents were all uploaded, with branches and tags, and one
+// uploaded without contents (blob ids the server does not have).
+class CommitDetailTest : public ReadRoutesTest {
+ protected:
+  static constexpr const char* kFull = "abcdef0000000000000000000000000000000001";
+  static constexpr const char* kBare = "bbcdef0000000000000000000000000000000002";
+
+  void SetUp() override {
+    ReadRoutesTest::SetUp();
+    CommitUpload u;
+    u.repository_id = kRepo;
+    u.repository_url = "https://github.com/acme/shop";
+    u.provider = "github";
+    u.commit_sha = kFull;
+    u.parent_sha = kSha;
+    u.source = "srclink";
+    u.uploaded_at = 300;
+    // Two files with one content: counted per file.
+    u.files = {{"a.py", "4444444444444444444444444444444444444444"},
+               {"b.py", "5555555555555555555555555555555555555555"},
+               {"copy/a.py", "4444444444444444444444444444444444444444"}};
+    u.refs = {"refs/heads/main", "refs/tags/v1.0", "refs/heads/commits",
+              "refs/heads/feature/commits/x"};
+    ASSERT_TRUE(store_.PutCommit(u).ok());
+    store_.PutText("4444444444444444444444444444444444444444", "a\n");
+    store_.PutText("5555555555555555555555555555555555555555", "b\n");
+    u.commit_sha = kBare;
+    u.parent_sha = kFull;
+    u.source = "datadog-ci";
+    u.uploaded_at = 400;
+    u.files = {{"a.py", "6666666666666666666666666666666666666666"},
+               {"b.py", "7777777777777777777777777777777777777777"}};
+    u.refs = {};
+    ASSERT_TRUE(store_.PutCommit(u).ok());
+  }
+
+  json GetCommit(const std::string& id, const std::string& commit) {
+    auto r = client_->Get("/api/v1/repositories/" + id + "/commits/" + commit);
+    if (!r) {
+      ADD_FAILURE() << "no answer for " << commit;
+      return json();
+    }
+    EXPECT_EQ(r->status, 200) << commit << ": " << r->body;
+    return Body(r);
+  }
+};
+
+TEST_F(CommitDetailTest, ContentsUploadedCountEveryFile) {
+  json b = GetCommit("github.com%2Facme%2Fshop", kFull);
+  EXPECT_EQ(b, json({{"repository_id", kRepo},
+                     {"commit_sha", kFull},
+                     {"parent_sha", kSha},
+                     {"source", "srclink"},
+                     {"uploaded_at", 300},
+                     {"file_count", 3},
+                     {"has_blob_ids", true},
+                     {"files_with_contents", 3},
+                     {"refs",
+                      {"refs/heads/commits", "refs/heads/feature/commits/x", "refs/heads/main",
+                       "refs/tags/v1.0"}}}));
+}
+
+TEST_F(CommitDetailTest, NoContentsAndPartialContents) {
+  json bare = GetCommit("github.com%2Facme%2Fshop", kBare);
+  EXPECT_EQ(bare["file_count"], 2);
+  EXPECT_EQ(bare["has_blob_ids"], true);
+  EXPECT_EQ(bare["files_with_contents"], 0);
+  EXPECT_EQ(bare["refs"], json::array());
+  // The fixture's commit: 2 of its 6 files have contents; 3 have no blob id
+  // and 1 a blob id whose contents never came.
+  json partial = GetCommit("github.com%2Facme%2Fshop", kSha);
+  EXPECT_EQ(partial["file_count"], 6);
+  EXPECT_EQ(partial["has_blob_ids"], false);
+  EXPECT_EQ(partial["files_with_contents"], 2);
+}
+
+TEST_F(CommitDetailTest, RefsAndPrefixesNameTheCommit) {
+  for (const std::string& ref :
+       {std::string("main"), std::string("v1.0"), std::string("refs%2Fheads%2Fmain"),
+        std::string("abcdef0"),  // a unique prefix
+        std::string("ABCDEF0000000000000000000000000000000001"),
+        // Refs named like the route's parts, percent-encoded as documented.
+        std::string("commits"), std::string("feature%2Fcommits%2Fx")}) {
+    EXPECT_EQ(GetCommit("github.com%2Facme%2Fshop", ref)["commit_sha"], kFull) << ref;
+  }
+  // The id in any URL form, slashes and all.
+  EXPECT_EQ(GetCommit("github.com/acme/shop", "main")["commit_sha"], kFull);
+  EXPECT_EQ(GetCommit("https:%2F%2Fgithub.com%2Facme%2Fshop.git", "v1.0")["commit_sha"], kFull);
+  // The listing is still the listing.
+  auto r = client_->Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits?limit=1");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(Body(r)["commits"][0]["commit_sha"], kBare);
+}
+
+TEST_F(CommitDetailTest, UnknownOrMalformedCommitsAreJsonErrors) {
+  ExpectError(client_->Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits/"
+                           "fedcba9876543210fedcba9876543210fedcba98"),
+              404, "not_found", "sha",
+              "commit fedcba9876543210fedcba9876543210fedcba98 of github.com/acme/shop was not "
+              "uploaded");
+  ExpectError(client_->Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits/release"), 404,
+              "not_found", "sha", "no upload of github.com/acme/shop recorded the ref release");
+  ExpectError(
+      client_->Get("/api/v1/repositories/github.com%2Facme%2Fnone/commits/" + std::string(kFull)),
+      404, "not_found", "sha", "of github.com/acme/none was not uploaded");
+  ExpectError(client_->Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits/a..b"), 400,
+              "invalid_argument", "sha", "is not a commit SHA");
+  // 3f2c1ab is the start of two commits.
+  ExpectError(client_->Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits/3f2c1ab"), 400,
+              "invalid_argument", "sha", "3f2c1ab");
+  ExpectError(client_->Get("/api/v1/repositories/not%20a%20url/commits/main"), 400,
+              "invalid_argument", "id", "");
+  httplib::Client anonymous("127.0.0.1", port_);
+  auto r = anonymous.Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits/main");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+}
+
 TEST_F(ReadRoutesTest, AuthorizationIsHonoured) {
   httplib::Client anonymous("127.0.0.1", port_);
   auto r = anonymous.Post("/api/v1/resolve", SampleRequest().dump(), "application/json");

@@ -104,5 +104,59 @@ TEST_F(ReadSqliteTest, ResolveOverHttp) {
   thread.join();
 }
 
+TEST_F(ReadSqliteTest, CommitDetailOverHttp) {
+  // A second commit, every file's contents stored, at a branch and a tag.
+  const std::string full = "1123456789abcdef0123456789abcdef01234567";
+  CommitUpload u;
+  u.repository_id = kRepo;
+  u.repository_url = "https://github.com/acme/shop";
+  u.provider = "github";
+  u.commit_sha = full;
+  u.parent_sha = kSha;
+  u.source = "srclink";
+  u.uploaded_at = 20;
+  u.files = {{"app/views.py", kBlob}, {"app/copy.py", kBlob}};
+  u.refs = {"refs/tags/v2", "refs/heads/main"};
+  ASSERT_TRUE(store_->PutCommit(u).ok());
+  ServerOptions options;
+  options.no_auth = true;
+  CommitCache commits(store_.get(), 4);
+  ServerContext ctx;
+  ctx.options = &options;
+  ctx.store = store_.get();
+  ctx.commits = &commits;
+  httplib::Server http;
+  RegisterReadRoutes(http, ctx);
+  int port = http.bind_to_any_port("127.0.0.1");
+  std::thread thread([&] { http.listen_after_bind(); });
+  while (!http.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  httplib::Client client("127.0.0.1", port);
+  auto get = [&](const std::string& commit, int want) {
+    auto r = client.Get("/api/v1/repositories/github.com%2Facme%2Fshop/commits/" + commit);
+    if (!r) {
+      ADD_FAILURE() << "no answer for " << commit;
+      return nlohmann::json();
+    }
+    EXPECT_EQ(r->status, want) << commit << ": " << r->body;
+    return nlohmann::json::parse(r->body, nullptr, false);
+  };
+  nlohmann::json detail = get("main", 200);
+  EXPECT_EQ(detail["commit_sha"], full);
+  EXPECT_EQ(detail["parent_sha"], kSha);
+  EXPECT_EQ(detail["file_count"], 2);
+  EXPECT_EQ(detail["has_blob_ids"], true);
+  EXPECT_EQ(detail["files_with_contents"], 2);
+  EXPECT_EQ(detail["refs"], nlohmann::json({"refs/heads/main", "refs/tags/v2"}));
+  detail = get(kSha.substr(0, 7), 200);  // one of three files has a blob id, stored
+  EXPECT_EQ(detail["file_count"], 3);
+  EXPECT_EQ(detail["has_blob_ids"], false);
+  EXPECT_EQ(detail["files_with_contents"], 1);
+  EXPECT_EQ(detail["refs"], nlohmann::json::array());
+  detail = get("v3", 404);
+  EXPECT_EQ(detail["error"]["code"], "not_found");
+  http.stop();
+  thread.join();
+}
+
 }  // namespace
 }  // namespace srclink::server

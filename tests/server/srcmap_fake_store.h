@@ -47,6 +47,9 @@ class SrcmapFakeStore : public Store {
     return NotUsed();
   }
   Result<std::string> FindRef(std::string_view, std::string_view) override { return NotUsed(); }
+  Result<std::vector<std::string>> ListRefs(std::string_view, std::string_view) override {
+    return NotUsed();
+  }
   Result<std::vector<RepositoryInfo>> ListRepositories() override { return NotUsed(); }
   Result<std::vector<CommitInfo>> ListCommits(std::string_view, size_t) override {
     return NotUsed();

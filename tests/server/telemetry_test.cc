@@ -7,7 +7,9 @@
 #include <httplib.h>
 #include <zstd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
@@ -93,7 +95,7 @@ class TelemetryTest : public ::testing::Test {
     ctx_.commits = commits_.get();
     ctx_.blobs = blobs_.get();
     ctx_.telemetry_store = telemetry_.get();
-    ctx_.now = [] { return int64_t{1700000000}; };
+    ctx_.now = [this] { return now_.load(); };
     RegisterTelemetryRoutes(http_, ctx_);
     port_ = http_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { http_.listen_after_bind(); });
@@ -129,6 +131,7 @@ class TelemetryTest : public ::testing::Test {
   ServerOptions options_;
   std::unique_ptr<CommitCache> commits_;
   std::unique_ptr<BlobCache> blobs_;
+  std::atomic<int64_t> now_{1700000000};  // the server's clock, unix seconds
   ServerContext ctx_;
   httplib::Server http_;
   int port_ = 0;
@@ -180,6 +183,62 @@ TEST_F(TelemetryTest, ErrorsAreGroupedAndTheirFramesResolvedWithCode) {
   EXPECT_EQ(bad["error"]["field"], "limit");
   Get("/api/v1/errors/999", 404);
   Get("/api/v1/errors/abc", 400);
+}
+
+// The server's clock is 1700000000 s (22:13:20 UTC): the current hour starts
+// at 1699999200000 ms and is "hourly"[23].
+TEST_F(TelemetryTest, HourlyCountsOfTheLastDayEndWithTheCurrentHour) {
+  constexpr int64_t kNowNs = 1700000000000000000;
+  constexpr int64_t kHourNs = 3600 * int64_t{1000000000};
+  TelemetryAggregator aggregator = Aggregator();
+  TelemetryBatch batch;
+  auto at = [](int64_t ns, const std::string& order) {
+    ErrorEvent e = PythonError(order, nullptr);
+    e.time_unix_nano = ns;
+    return e;
+  };
+  batch.errors.push_back(at(kNowNs, "1"));                        // [23]
+  batch.errors.push_back(at(kNowNs - 13 * 60'000'000'000, "2"));  // 22:00:20, still [23]
+  batch.errors.push_back(at(kNowNs - 2 * kHourNs, "3"));          // [21]
+  batch.errors.push_back(at(kNowNs - 23 * kHourNs, "4"));         // [0]
+  batch.errors.push_back(at(kNowNs - 24 * kHourNs, "5"));         // before the window
+  batch.errors.push_back(at(kNowNs + kHourNs, "6"));              // after the server's hour
+  ErrorEvent other = at(kNowNs - 5 * kHourNs, "7");               // another group: its own [18]
+  other.type = "KeyError";
+  batch.errors.push_back(other);
+  ASSERT_TRUE(aggregator.Accept(std::move(batch)).ok());
+  ASSERT_TRUE(aggregator.Flush().ok());
+
+  auto expected = [](std::map<int, int64_t> counts) {
+    json hourly = json::array();
+    for (int i = 0; i < 24; ++i) hourly.push_back(counts.count(i) ? counts[i] : 0);
+    return hourly;
+  };
+  json list = Get("/api/v1/errors");
+  ASSERT_EQ(list["errors"].size(), 2u) << list;
+  json value_error =
+      list["errors"][0]["type"] == "ValueError" ? list["errors"][0] : list["errors"][1];
+  json key_error = list["errors"][0]["type"] == "KeyError" ? list["errors"][0] : list["errors"][1];
+  EXPECT_EQ(value_error["count"], 6);
+  EXPECT_EQ(value_error["hourly"], expected({{0, 1}, {21, 1}, {23, 2}})) << value_error;
+  EXPECT_EQ(key_error["hourly"], expected({{18, 1}})) << key_error;
+  const std::string detail_path =
+      "/api/v1/errors/" + std::to_string(value_error["id"].get<int64_t>());
+  EXPECT_EQ(Get(detail_path)["hourly"], expected({{0, 1}, {21, 1}, {23, 2}}));
+
+  // An hour later, the window has moved by one.
+  now_ = 1700000000 + 3600;
+  EXPECT_EQ(Get(detail_path)["hourly"], expected({{20, 1}, {22, 2}, {23, 1}}));
+  now_ = 1700000000;
+
+  // Retention an hour back (cutoff 21:13:20) forgets the hours that ended by
+  // then — [21] and [0] — and the KeyError group, last seen before it.
+  Result<int64_t> removed = telemetry_->CollectTelemetry(1700000000000 - 3600000);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  list = Get("/api/v1/errors");
+  ASSERT_EQ(list["errors"].size(), 1u) << list;
+  EXPECT_EQ(list["errors"][0]["hourly"], expected({{23, 2}})) << list;
+  EXPECT_EQ(Get(detail_path)["hourly"], expected({{23, 2}}));
 }
 
 TEST_F(TelemetryTest, LearntTagsResolveErrorsWithoutTagsAndCodeOrigins) {

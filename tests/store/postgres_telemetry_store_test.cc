@@ -97,7 +97,7 @@ TEST(PostgresTelemetryStoreTest, ConcurrentMigrationsFromSeveralServers) {
   for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
   Status s = g_cluster->Execute(url.substr(url.rfind('/') + 1),
                                 "DO $$ BEGIN IF (SELECT count(*) FROM telemetry_schema_version) "
-                                "<> 2 THEN RAISE EXCEPTION 'duplicate migration'; END IF; END $$");
+                                "<> 3 THEN RAISE EXCEPTION 'duplicate migration'; END IF; END $$");
   EXPECT_TRUE(s.ok()) << s.ToString();
 }
 

@@ -60,6 +60,9 @@ class FileStore final : public Store {
   Result<std::string> FindRef(std::string_view r, std::string_view name) override {
     return inner_->FindRef(r, name);
   }
+  Result<std::vector<std::string>> ListRefs(std::string_view r, std::string_view sha) override {
+    return inner_->ListRefs(r, sha);
+  }
   Result<std::vector<RepositoryInfo>> ListRepositories() override {
     return inner_->ListRepositories();
   }

@@ -410,6 +410,31 @@ TEST_P(StoreSuite, RefsPointAtTheirLatestUpload) {
   EXPECT_FALSE(store_->GetCommit(kRepo, Sha(3)).ok());  // nothing of a rejected upload is kept
 }
 
+TEST_P(StoreSuite, ListRefsNamesTheRefsStillAtACommit) {
+  CommitUpload first = Upload(Sha(1), Files(3, true), "", 100);
+  first.refs = {"refs/tags/v1.0.0", "refs/heads/main", "refs/heads/Release"};
+  ASSERT_TRUE(store_->PutCommit(first).ok());
+  CommitUpload second = Upload(Sha(2), Files(3, true), Sha(1), 200);
+  second.refs = {"refs/heads/main"};  // main moves on
+  ASSERT_TRUE(store_->PutCommit(second).ok());
+  CommitUpload elsewhere = Upload(Sha(1), Files(3, true), "", 300, "github.com/x/y");
+  elsewhere.refs = {"refs/heads/other"};
+  ASSERT_TRUE(store_->PutCommit(elsewhere).ok());
+
+  auto refs = [this](std::string_view repo, std::string_view sha) {
+    Result<std::vector<std::string>> r = store_->ListRefs(repo, sha);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? *r : std::vector<std::string>{"error"};
+  };
+  // Sorted bytewise: upper case first.
+  EXPECT_EQ(refs(kRepo, Sha(1)),
+            (std::vector<std::string>{"refs/heads/Release", "refs/tags/v1.0.0"}));
+  EXPECT_EQ(refs(kRepo, Sha(2)), std::vector<std::string>{"refs/heads/main"});
+  EXPECT_EQ(refs("github.com/x/y", Sha(1)), std::vector<std::string>{"refs/heads/other"});
+  EXPECT_TRUE(refs(kRepo, Sha(9)).empty());
+  EXPECT_TRUE(refs("github.com/no/such", Sha(1)).empty());
+}
+
 TEST_P(StoreSuite, ListRepositoriesAndCommits) {
   ASSERT_TRUE(store_->PutCommit(Upload(Sha(1), {{"a", ""}}, "", 300, "github.com/acme/b")).ok());
   ASSERT_TRUE(

@@ -1,5 +1,6 @@
 #include "telemetry_store_suite.h"
 
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -397,6 +398,108 @@ TEST_P(TelemetryStoreSuite, CollectTelemetry) {
   ASSERT_TRUE(store_->AddErrors({Delta("aaaa", 500, 600, 2)}).ok());
   EXPECT_EQ(Dump(List(*store_)), "aaaa:2 bbbb:2");
   EXPECT_TRUE(List(*store_)[0].versions.empty());
+}
+
+// "hour/kHourMs:count …" of each group in `hours`, "id=" first.
+std::string DumpHours(const std::map<int64_t, HourCounts>& hours) {
+  std::string out;
+  for (const auto& [id, counts] : hours) {
+    out += std::to_string(id) + "=";
+    for (const auto& [hour, count] : counts) {
+      out += std::to_string(hour / kHourMs) + ":" + std::to_string(count) + " ";
+    }
+  }
+  return out;
+}
+
+TEST_P(TelemetryStoreSuite, HourCountsAddUpAndAreReadForManyGroupsAtOnce) {
+  const int64_t h = 472'222 * kHourMs;  // 2023-11-14 22:00 UTC: above 32 bits in ms
+  ErrorGroupDelta a = Delta("aaaa", h, h + 2 * kHourMs, 4);
+  a.hours = {{h, 1}, {h + 2 * kHourMs, 2}, {h, 1}};  // an hour twice: counts add
+  ErrorGroupDelta b = Delta("bbbb", h - 30 * kHourMs, h - 30 * kHourMs, 1);
+  b.hours = {{h - 30 * kHourMs, 1}};
+  ErrorGroupDelta a_again = Delta("aaaa", h + kHourMs, h + 2 * kHourMs, 4);
+  a_again.hours = {{h + kHourMs, 1}, {h + 2 * kHourMs, 3}};
+  ASSERT_TRUE(store_->AddErrors({a, b, a_again}).ok());  // one group twice in one call
+  ErrorGroupDelta later = Delta("aaaa", h + 2 * kHourMs, h + 2 * kHourMs, 5);
+  later.hours = {{h + 2 * kHourMs, 5}};
+  ASSERT_TRUE(store_->AddErrors({later}).ok());
+  const int64_t id_a = IdOf(*store_, "aaaa");
+  const int64_t id_b = IdOf(*store_, "bbbb");
+
+  Result<std::map<int64_t, HourCounts>> hours = store_->ErrorHours({id_a, id_b, 999'999}, 0);
+  ASSERT_TRUE(hours.ok()) << hours.status().ToString();
+  EXPECT_EQ(DumpHours(*hours), std::to_string(id_a) + "=472222:2 472223:1 472224:10 " +
+                                   std::to_string(id_b) + "=472192:1 ");
+  // Only hours starting at or after `since`; b has none left.
+  hours = store_->ErrorHours({id_a, id_b}, h + kHourMs);
+  ASSERT_TRUE(hours.ok()) << hours.status().ToString();
+  EXPECT_EQ(DumpHours(*hours), std::to_string(id_a) + "=472223:1 472224:10 ");
+  hours = store_->ErrorHours({id_b}, h - 30 * kHourMs);
+  ASSERT_TRUE(hours.ok());
+  EXPECT_EQ(DumpHours(*hours), std::to_string(id_b) + "=472192:1 ");
+  hours = store_->ErrorHours({}, 0);
+  ASSERT_TRUE(hours.ok());
+  EXPECT_TRUE(hours->empty());
+}
+
+TEST_P(TelemetryStoreSuite, HoursOffTheHourOrNegativeAreRefused) {
+  const int64_t h = 472'222 * kHourMs;
+  ErrorGroupDelta off = Delta("bbbb", h, h, 1);
+  off.hours = {{h + 1, 1}};
+  Status s = store_->AddErrors({Delta("aaaa", 1, 2, 1), off});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "error group bbbb of service 'shop' has counts for 1699999200001, which is not the "
+            "start of an hour: give unix milliseconds that are a multiple of 3600000");
+  ErrorGroupDelta negative = Delta("bbbb", h, h, 1);
+  negative.hours = {{h, 2}, {h + kHourMs, -1}};
+  s = store_->AddErrors({negative});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "error group bbbb of service 'shop' has a negative count -1 for the hour "
+            "1700002800000");
+  ErrorGroupDelta before_1970 = Delta("bbbb", h, h, 1);
+  before_1970.hours = {{-kHourMs, 1}};
+  EXPECT_EQ(store_->AddErrors({before_1970}).code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(List(*store_).empty());  // nothing of the failed calls was stored
+}
+
+TEST_P(TelemetryStoreSuite, CollectTelemetryForgetsHoursThatEndedBeforeTheCutoff) {
+  const int64_t h = 472'222 * kHourMs;
+  ErrorGroupDelta kept = Delta("aaaa", h - 3 * kHourMs, h + 10, 4);
+  kept.hours = {{h - 3 * kHourMs, 1}, {h - kHourMs, 1}, {h, 2}};
+  ErrorGroupDelta gone = Delta("bbbb", h - 5 * kHourMs, h - 5 * kHourMs, 1);
+  // An hour after last_seen (a delta that lied) still goes with its group.
+  gone.hours = {{h - 5 * kHourMs, 1}, {h, 7}};
+  ASSERT_TRUE(store_->AddErrors({kept, gone}).ok());
+  const int64_t id_kept = IdOf(*store_, "aaaa");
+  const int64_t id_gone = IdOf(*store_, "bbbb");
+  // The cutoff falls inside hour h - 1: it and h stay, h - 3 and the hours
+  // of bbbb (last seen before the cutoff) go, with bbbb.
+  Result<int64_t> removed = store_->CollectTelemetry(h - kHourMs + 1);
+  ASSERT_TRUE(removed.ok()) << removed.status().ToString();
+  EXPECT_EQ(*removed, 3);  // two hour counts and group bbbb (its hour h not counted)
+  Result<std::map<int64_t, HourCounts>> hours = store_->ErrorHours({id_kept, id_gone}, 0);
+  ASSERT_TRUE(hours.ok()) << hours.status().ToString();
+  EXPECT_EQ(DumpHours(*hours), std::to_string(id_kept) + "=472221:1 472222:2 ");
+  // An hour goes once it has ended by the cutoff.
+  removed = store_->CollectTelemetry(h);
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);
+  hours = store_->ErrorHours({id_kept}, 0);
+  ASSERT_TRUE(hours.ok());
+  EXPECT_EQ(DumpHours(*hours), std::to_string(id_kept) + "=472222:2 ");
+  // A collected group that comes back (perhaps with the same id) starts its
+  // hours afresh.
+  ErrorGroupDelta back = Delta("bbbb", h, h, 1);
+  back.hours = {{h, 1}};
+  ASSERT_TRUE(store_->AddErrors({back}).ok());
+  hours = store_->ErrorHours({IdOf(*store_, "bbbb")}, 0);
+  ASSERT_TRUE(hours.ok());
+  EXPECT_EQ(DumpHours(*hours), std::to_string(IdOf(*store_, "bbbb")) + "=472222:1 ");
 }
 
 TEST_P(TelemetryStoreSuite, ProfileChunksAppendReadAndCollect) {
