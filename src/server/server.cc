@@ -18,6 +18,7 @@
 #include "server/otlp_routes.h"
 #include "server/profile_routes.h"
 #include "server/telemetry_routes.h"
+#include "server/ui_routes.h"
 
 namespace srclink::server {
 namespace {
@@ -321,6 +322,7 @@ Status Server::Start() {
   RegisterDatadogRoutes(http_, ctx_);
   RegisterTelemetryRoutes(http_, ctx_);
   RegisterProfileRoutes(http_, ctx_);
+  RegisterUiRoutes(http_, ctx_);
   if (Status st = Bind(http_, options_.listen, "--listen", &port_); !st.ok()) return st;
   // The extra listeners SDKs and tracers find without configuration.
   int extra_port = 0;
@@ -377,6 +379,7 @@ void Server::Configure(httplib::Server& http, bool ipv6) {
   http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
     SetAsideBodyHeaders(req);
+    PreferGzipAnswers(req);
     if (req.has_header("Content-Length")) {
       const std::string& length = req.get_header_value("Content-Length");
       bool too_large = length.size() > 19;
@@ -520,6 +523,28 @@ void SendStatus(httplib::Response& res, const Status& status, const std::string&
       SendError(res, 500, "internal", "internal error; see the server log");
       return;
   }
+}
+
+void PreferGzipAnswers(const httplib::Request& req) {
+  auto& mutable_req = const_cast<httplib::Request&>(req);  // as in SetAsideBodyHeaders
+  auto accept = mutable_req.headers.find("Accept-Encoding");
+  if (accept == mutable_req.headers.end() || accept->second.find("br") == std::string::npos) return;
+  std::string kept;
+  size_t start = 0;
+  const std::string& value = accept->second;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    if (comma == std::string::npos) comma = value.size();
+    std::string token = value.substr(start, comma - start);
+    const size_t first = token.find_first_not_of(" \t");
+    token = first == std::string::npos ? "" : token.substr(first);
+    if (!token.empty() && token != "br" && token.rfind("br;", 0) != 0) {
+      if (!kept.empty()) kept += ", ";
+      kept += token;
+    }
+    start = comma + 1;
+  }
+  accept->second = kept;
 }
 
 void SetAsideBodyHeaders(const httplib::Request& req) {
