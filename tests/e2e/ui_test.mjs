@@ -69,7 +69,11 @@ await check('errors list: demo-shop issues with counts, sparkline and filters', 
   assert.ok(await page.locator('table.errors svg.sparkline rect:not(.zero)').count() >= 3, 'no sparkline bars');
   await shot('errors');
   // Search narrows the list and lands in the URL (shareable).
-  await page.fill('input[name=q]', 'TypeError');
+  await page.fill('input[name=q]', 'Type');
+  await page.waitForURL(/q=Type$/);
+  await page.waitForSelector('body[data-state=ready]');
+  // The page re-rendered; typing goes on in the same box.
+  await page.keyboard.type('Error');
   await page.waitForURL(/q=TypeError/);
   await page.waitForSelector('body[data-state=ready]');
   const types = await page.locator('table.errors .etype').allInnerTexts();
@@ -185,6 +189,11 @@ await check('profiles: flame graph, tooltip, search, function details, another c
   await open(url.slice(base.length));
   await page.locator('#function-details .details-box').waitFor();
   assert.equal(await page.locator('#function-details select[name=fn_commit]').inputValue(), other);
+  // A link may name an exact window (from/until, unix ms) instead of a range.
+  const now = Date.now();
+  await open(`/ui/profiles?service=demo-worker&from=${now - 86400e3}&until=${now + 60e3}`);
+  assert.equal(await page.locator('select[name=range]').inputValue(), 'custom');
+  assert.ok(await page.locator('#flamegraph g.frame').count() > 5, 'no flame graph for the window');
 });
 
 await check('flame graph of 10,000 nodes', async () => {

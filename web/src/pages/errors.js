@@ -4,6 +4,9 @@ import {h, navLink, timeAgo, formatCount, sparkline, emptyState, commandBlock} f
 
 export const title = 'Errors';
 
+// Typing in the search re-renders the page with ?q=; the new box keeps the focus.
+let searchHadFocus = false;
+
 export async function render(ctx) {
   const service = ctx.query.get('service') || '';
   const environment = ctx.query.get('environment') || '';
@@ -20,7 +23,10 @@ export async function render(ctx) {
   let timer = null;
   search.addEventListener('input', () => {
     clearTimeout(timer);
-    timer = setTimeout(() => ctx.setQuery({q: search.value}), 250);
+    timer = setTimeout(() => {
+      searchHadFocus = true;
+      ctx.setQuery({q: search.value});
+    }, 250);
   });
   const filters = h('div', {class: 'filters'},
                     serviceSelect(services.services || [], service, (v) => ctx.setQuery({service: v})),
@@ -57,6 +63,11 @@ export async function render(ctx) {
     if (errors.length === 500) content.push(h('p', {class: 'note'}, 'Showing the 500 most recent; refine the filters.'));
   }
   ctx.root.replaceChildren(h('h1', {}, 'Errors'), filters, ...content);
+  if (searchHadFocus) {
+    searchHadFocus = false;
+    search.focus();
+    search.setSelectionRange(search.value.length, search.value.length);
+  }
 }
 
 function noErrorsYet() {

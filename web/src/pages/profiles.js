@@ -39,16 +39,19 @@ export async function render(ctx) {
   const types = svc ? svc.profile_types.map((t) => t.type) : [];
   const type = ctx.query.get('type') || preferredType(types);
   const series = svc && svc.profile_types.find((t) => t.type === type);
-  const range = ctx.query.get('range') || defaultRange(series);
+  // A shared link may name its own window: ?from=&until= (unix ms).
+  const custom = Number(ctx.query.get('from')) > 0 && Number(ctx.query.get('until')) > 0;
+  const range = custom ? 'custom' : ctx.query.get('range') || defaultRange(series);
   const commit = ctx.query.get('commit') || '';
   const maxNodes = ctx.query.get('max_nodes') || '';
-  const [from, until] = rangeBounds(range, series);
+  const [from, until] = custom ? [Number(ctx.query.get('from')), Number(ctx.query.get('until'))]
+                               : rangeBounds(range, series);
 
   const controls = h('div', {class: 'filters'},
                      serviceSelect(services, service, (v) => ctx.setQuery({service: v, type: '', commit: '', fn: '', fn_commit: ''}),
                                    {all: null}),
                      select('type', null, types, type, (v) => ctx.setQuery({type: v, fn: '', fn_commit: ''})),
-                     rangeSelect(range, (v) => ctx.setQuery({range: v})));
+                     rangeSelect(range, from, until, (v) => ctx.setQuery({range: v, from: '', until: ''})));
   const fg = await api('/api/v1/profiles/flamegraph', {service, type, from, until, commit, max_nodes: maxNodes});
   const commits = fg.commits || [];
   controls.append(commitSelect(commits, commit, type, (v) => ctx.setQuery({commit: v})));
@@ -71,8 +74,24 @@ export async function render(ctx) {
                         : ` · ${fg.nodes.toLocaleString()} nodes`,
                     ' · click a frame to zoom and open its function');
   const resetButton = h('button', {type: 'button'}, 'Reset zoom');
+  // "Last hour" moves; the link to share names this exact window.
+  const shareButton = h('button', {type: 'button', title: 'Copy a link to this exact time window'}, 'Copy link');
+  shareButton.addEventListener('click', async () => {
+    const url = new URL(location.href);
+    url.searchParams.delete('range');
+    url.searchParams.set('from', String(from));
+    url.searchParams.set('until', String(until));
+    try {
+      await navigator.clipboard.writeText(url.toString());
+      shareButton.textContent = 'Link copied';
+    } catch {
+      history.replaceState(null, '', url.pathname + url.search);
+      shareButton.textContent = 'Link in the address bar';
+    }
+    setTimeout(() => (shareButton.textContent = 'Copy link'), 1500);
+  });
   ctx.root.replaceChildren(h('h1', {}, 'Profiles'), controls,
-                           h('div', {class: 'flame-tools'}, search, resetButton, searchResult), summary,
+                           h('div', {class: 'flame-tools'}, search, resetButton, shareButton, searchResult), summary,
                            graph, details, hottestTable(fg, type, (name) => openFunction(name)));
 
   const chart = drawFlamegraph(graph, fg, type, (name) => openFunction(name));
@@ -131,9 +150,13 @@ function preferredType(types) {
   return types.find((t) => t.startsWith('cpu:')) || types.find((t) => t.startsWith('wall:')) || types[0] || '';
 }
 
-function rangeSelect(current, onChange) {
-  const s = h('select', {name: 'range', 'aria-label': 'time range'},
-              RANGES.map(([k, , label]) => h('option', {value: k, selected: k === current}, label)));
+function rangeSelect(current, from, until, onChange) {
+  const options = RANGES.map(([k, , label]) => h('option', {value: k, selected: k === current}, label));
+  if (current === 'custom') {
+    options.unshift(h('option', {value: 'custom', selected: true},
+                      `${new Date(from).toLocaleString()} – ${new Date(until).toLocaleString()}`));
+  }
+  const s = h('select', {name: 'range', 'aria-label': 'time range'}, options);
   s.addEventListener('change', () => onChange(s.value));
   return s;
 }
