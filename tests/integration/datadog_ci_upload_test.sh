@@ -10,37 +10,16 @@
 # sent to a closed local proxy port.
 set -euo pipefail
 
-fail() { echo "FAIL: datadog_ci_upload_test: $*" >&2; exit 1; }
-
+TEST_NAME=datadog_ci_upload_test
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-[[ -n "${SRCLINK_BINARY:-}" ]] || fail "set SRCLINK_BINARY to the srclink executable"
-[[ -x "$SRCLINK_BINARY" ]] || fail "SRCLINK_BINARY=$SRCLINK_BINARY is not an executable"
+source "$here/lib.sh"  # fail, work, free_port, start_serve, an isolated git
 datadog_ci="$here/node_modules/.bin/datadog-ci"
 [[ -x "$datadog_ci" ]] || fail "$datadog_ci is missing; run: (cd $here && npm ci)"
 for tool in git node curl python3; do
   command -v "$tool" >/dev/null || fail "$tool is not installed"
 done
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  if [[ -n "$server_pid" ]]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-# --- Fixture repository, with git isolated from the user's configuration.
-: >"$work/gitconfig"
-export GIT_CONFIG_GLOBAL="$work/gitconfig" GIT_CONFIG_NOSYSTEM=1 HOME="$work"
-export GIT_AUTHOR_NAME=srclink GIT_AUTHOR_EMAIL=srclink@example.com
-export GIT_COMMITTER_NAME=srclink GIT_COMMITTER_EMAIL=srclink@example.com
+# --- Fixture repository.
 export GIT_AUTHOR_DATE="2024-01-01T00:00:00Z" GIT_COMMITTER_DATE="2024-01-01T00:00:00Z"
 repo="$work/shop"
 mkdir -p "$repo/src" "$repo/dir with space"
@@ -55,17 +34,7 @@ sha="$(git -C "$repo" rev-parse HEAD)"
 expected_files="$(git -C "$repo" ls-files | wc -l | tr -d ' ')"
 
 # --- srclink serve.
-port="$(free_port)"
-base="http://127.0.0.1:$port"
-mkdir -p "$work/data"
-"$SRCLINK_BINARY" serve --listen "127.0.0.1:$port" --data "$work/data" --no-auth >"$work/serve.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  if curl -fsS "$base/healthz" >/dev/null 2>&1; then break; fi
-  kill -0 "$server_pid" 2>/dev/null || fail "srclink serve exited: $(cat "$work/serve.log")"
-  sleep 0.1
-done
-curl -fsS "$base/healthz" >/dev/null 2>&1 || fail "srclink serve did not answer $base/healthz within 10s: $(cat "$work/serve.log")"
+start_serve --no-auth
 
 # --- datadog-ci, pointed at srclink; anything else goes to a closed port.
 dead_proxy="http://127.0.0.1:$(free_port)"
